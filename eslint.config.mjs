@@ -1,0 +1,85 @@
+// Root ESLint flat config. Each project's eslint.config.mjs re-exports it, which
+// is what lets @nx/eslint/plugin infer a `lint` target per project.
+import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
+
+/**
+ * The dependency matrix (see ../shared/STYLE.md):
+ *   type:app         -> feature, data-access, util
+ *   type:feature     -> feature, data-access, util
+ *   type:data-access -> data-access, util
+ *   type:util        -> util
+ *   type:testing     -> data-access, util, testing
+ * Any project's *tests* may also use type:testing (the harness); a second rule
+ * below keeps @eda/testing out of production code.
+ *   scope:shared     -> scope:shared   (libraries never depend on an app's domain)
+ *   scope:inventory  -> scope:inventory, scope:shared
+ *   type:tool        -> anything but apps (workspace tooling: stack, bench, generators)
+ *   scope:tooling    -> anything shared
+ * Nothing may import an app: no project is allowed to depend on type:app.
+ */
+const depConstraints = [
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:testing'] },
+  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:testing'] },
+  { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:testing'] },
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:testing'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:testing'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:testing'] },
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'scope:inventory', onlyDependOnLibsWithTags: ['scope:inventory', 'scope:shared'] },
+  { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tooling'] },
+];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  {
+    ignores: ['**/dist', '**/node_modules', '**/coverage', '.stack/**', '.nx/**', '**/generated/**'],
+  },
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          banTransitiveDependencies: false,
+          depConstraints,
+        },
+      ],
+    },
+  },
+  {
+    // A project's eslint/jest config re-exports the root one by relative path,
+    // which is how Nx infers the targets; that is not a library import.
+    files: ['**/eslint.config.mjs', '**/jest.config.cjs'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    // In a test, a wrong non-null assertion fails the test, which is the point.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    // The integration harness is for tests; production code must not ship it.
+    files: ['{apps,libs}/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', 'libs/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@eda/testing', message: 'The test harness is for *.spec.ts and *.int-spec.ts files only.' }] },
+      ],
+    },
+  },
+  prettier,
+];

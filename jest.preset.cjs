@@ -1,0 +1,87 @@
+// Shared Jest set-up. A project's jest.config.cjs calls `jestConfig(__dirname)`.
+//
+// Two Jest projects per Nx project:
+//   unit         *.spec.ts      no I/O beyond the process
+//   integration  *.int-spec.ts  real Kafka and Apicurio; its globalSetup attaches
+//                               to the native stack or starts it. Jest runs a
+//                               project's globalSetup only when one of its tests
+//                               is selected, so unit-only runs never start a JVM.
+const { join } = require('node:path');
+const { readFileSync } = require('node:fs');
+
+const workspaceRoot = __dirname;
+
+/** Maps each tsconfig.base.json path alias to its source, for Jest's resolver. */
+function moduleNameMapper() {
+  const { compilerOptions } = JSON.parse(readFileSync(join(workspaceRoot, 'tsconfig.base.json'), 'utf8'));
+  const mapper = {};
+  for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
+    mapper[`^${alias.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`] = join(workspaceRoot, target);
+  }
+  return mapper;
+}
+
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2023',
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+function common(projectDir) {
+  return {
+    rootDir: projectDir,
+    testEnvironment: 'node',
+    transform: { '^.+\\.[tj]s$': swc },
+    moduleFileExtensions: ['ts', 'js', 'json'],
+    moduleNameMapper: moduleNameMapper(),
+  };
+}
+
+/** The Nx project name: project.json's name, else package.json's. */
+function projectName(projectDir) {
+  for (const file of ['project.json', 'package.json']) {
+    try {
+      const { name } = JSON.parse(readFileSync(join(projectDir, file), 'utf8'));
+      if (name) return name;
+    } catch {
+      // not this file
+    }
+  }
+  throw new Error(`${projectDir} has neither project.json nor package.json with a name`);
+}
+
+/**
+ * @param {string} projectDir the project's folder (pass __dirname)
+ * @returns {import('jest').Config}
+ */
+function jestConfig(projectDir) {
+  const name = projectName(projectDir);
+  return {
+    displayName: name,
+    projects: [
+      {
+        ...common(projectDir),
+        displayName: `${name}:unit`,
+        testMatch: ['<rootDir>/**/*.spec.ts'],
+      },
+      {
+        ...common(projectDir),
+        displayName: `${name}:integration`,
+        testMatch: ['<rootDir>/**/*.int-spec.ts'],
+        globalSetup: join(workspaceRoot, 'libs/testing/src/jest/global-setup.ts'),
+        globalTeardown: join(workspaceRoot, 'libs/testing/src/jest/global-teardown.ts'),
+        testTimeout: 60_000,
+        slowTestThreshold: 15,
+      },
+    ],
+  };
+}
+
+module.exports = { jestConfig, workspaceRoot };
