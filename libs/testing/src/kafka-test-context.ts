@@ -1,0 +1,83 @@
+import { Admin, Consumer, ConsumerConfig, Kafka, logLevel, Producer, ProducerConfig } from 'kafkajs';
+import { stackEndpoints } from './stack-endpoints';
+import { uniqueName } from './unique-names';
+
+/** Options for {@link KafkaTestContext.createTopic}. */
+export interface TestTopicOptions {
+  partitions?: number;
+  /** Topic-level configs, e.g. `{ 'cleanup.policy': 'compact' }`. */
+  config?: Record<string, string>;
+}
+
+/**
+ * Owns the Kafka clients and topics of one test file, and removes them in
+ * {@link KafkaTestContext.close}. Create one in `beforeAll`, close it in `afterAll`.
+ */
+export class KafkaTestContext {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  private readonly topics = new Set<string>();
+  private readonly clients: Array<Producer | Consumer> = [];
+  private adminConnected = false;
+
+  constructor(clientIdPrefix = 'eda-test') {
+    // kafkajs 2 warns once per process about its new default partitioner; the
+    // tests do not depend on the legacy one.
+    process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
+    const { brokers } = stackEndpoints();
+    this.kafka = new Kafka({
+      clientId: uniqueName(clientIdPrefix),
+      brokers,
+      logLevel: logLevel.WARN,
+    });
+    this.admin = this.kafka.admin();
+  }
+
+  /** Creates a uniquely named topic and waits until it has leaders. */
+  async createTopic(prefix: string, options: TestTopicOptions = {}): Promise<string> {
+    await this.connectAdmin();
+    const topic = uniqueName(prefix);
+    const configEntries = Object.entries(options.config ?? {}).map(([name, value]) => ({ name, value }));
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions: options.partitions ?? 1, replicationFactor: 1, configEntries }],
+    });
+    this.topics.add(topic);
+    return topic;
+  }
+
+  /** A producer that is disconnected on close. */
+  async producer(config: ProducerConfig = {}): Promise<Producer> {
+    const producer = this.kafka.producer(config);
+    await producer.connect();
+    this.clients.push(producer);
+    return producer;
+  }
+
+  /** A consumer in a fresh, unique group unless one is given; disconnected on close. */
+  async consumer(config: Partial<ConsumerConfig> = {}): Promise<Consumer> {
+    const consumer = this.kafka.consumer({ groupId: uniqueName('group'), ...config });
+    await consumer.connect();
+    this.clients.push(consumer);
+    return consumer;
+  }
+
+  /** Disconnects every client and deletes every topic this context created. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.clients.map((c) => c.disconnect()));
+    if (this.topics.size > 0) {
+      await this.connectAdmin();
+      await this.admin.deleteTopics({ topics: [...this.topics] }).catch(() => undefined);
+    }
+    if (this.adminConnected) {
+      await this.admin.disconnect();
+    }
+  }
+
+  private async connectAdmin(): Promise<void> {
+    if (!this.adminConnected) {
+      await this.admin.connect();
+      this.adminConnected = true;
+    }
+  }
+}
