@@ -1,7 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configFor, loadTopicCatalog, parseKafkaTopic, replicationFor, TopicCatalogError } from './topic-catalog';
+import {
+  configFor,
+  loadTopicCatalog,
+  parseKafkaTopic,
+  replicationFor,
+  TopicCatalogError,
+} from './topic-catalog';
 
 const workspaceRoot = join(__dirname, '../../../..');
 const catalogDir = join(workspaceRoot, 'gitops/platform/kafka-cluster/kafkatopics');
@@ -39,7 +45,12 @@ describe('the committed topic catalog', () => {
 describe('parseKafkaTopic', () => {
   it('prefers spec.topicName and stringifies config values', () => {
     const topic = parseKafkaTopic(
-      kafkaTopic('k8s-name', { topicName: 'store.sales.1m', partitions: 6, replicas: 3, config: { 'retention.ms': 1000 } }),
+      kafkaTopic('k8s-name', {
+        topicName: 'store.sales.1m',
+        partitions: 6,
+        replicas: 3,
+        config: { 'retention.ms': 1000 },
+      }),
       'f.yaml',
     );
     expect(topic).toEqual({
@@ -74,7 +85,13 @@ describe('loadTopicCatalog', () => {
 });
 
 describe('sizing for a smaller cluster', () => {
-  const topic = { name: 't', partitions: 6, replicas: 3, config: { 'min.insync.replicas': '2' }, source: 's' };
+  const topic = {
+    name: 't',
+    partitions: 6,
+    replicas: 3,
+    config: { 'min.insync.replicas': '2' },
+    source: 's',
+  };
 
   it('caps replicas and min.insync.replicas on a single broker', () => {
     expect(replicationFor(topic, 1)).toBe(1);

@@ -35,7 +35,9 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
 
 function positiveInt(value: unknown, field: string, source: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new TopicCatalogError(`${source}: ${field} must be a positive integer, got ${JSON.stringify(value)}`);
+    throw new TopicCatalogError(
+      `${source}: ${field} must be a positive integer, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }

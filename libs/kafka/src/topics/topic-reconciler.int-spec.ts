@@ -22,9 +22,13 @@ describe('reconcileTopics against the broker', () => {
   async function topicConfig(): Promise<Record<string, string>> {
     const described = await ctx.admin.describeConfigs({
       includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy', 'min.insync.replicas'] }],
+      resources: [
+        { type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy', 'min.insync.replicas'] },
+      ],
     });
-    return Object.fromEntries(described.resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
+    return Object.fromEntries(
+      described.resources[0]!.configEntries.map((e) => [e.configName, e.configValue]),
+    );
   }
 
   it('creates a missing topic, sized for the single-broker stack', async () => {
@@ -42,11 +46,19 @@ describe('reconcileTopics against the broker', () => {
   it('adds partitions and repairs config drift', async () => {
     await ctx.admin.alterConfigs({
       validateOnly: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name, configEntries: [{ name: 'cleanup.policy', value: 'delete' }] }],
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name,
+          configEntries: [{ name: 'cleanup.policy', value: 'delete' }],
+        },
+      ],
     });
     const [result] = await reconcileTopics(ctx.admin, [{ ...declared, partitions: 4 }]);
     expect(result?.action).toBe('updated');
-    expect(result?.changes).toEqual(expect.arrayContaining(['partitions 2 -> 4', 'cleanup.policy delete -> compact']));
+    expect(result?.changes).toEqual(
+      expect.arrayContaining(['partitions 2 -> 4', 'cleanup.policy delete -> compact']),
+    );
     const metadata = await ctx.admin.fetchTopicMetadata({ topics: [name] });
     expect(metadata.topics[0]?.partitions).toHaveLength(4);
     expect((await topicConfig())['cleanup.policy']).toBe('compact');

@@ -17,7 +17,10 @@ export interface TopicReconcileResult {
  * topic's dynamic configs exactly the declared ones (the file is the source of
  * truth). It never deletes topics or removes partitions, which Kafka cannot do.
  */
-export async function reconcileTopics(admin: Admin, catalog: TopicDeclaration[]): Promise<TopicReconcileResult[]> {
+export async function reconcileTopics(
+  admin: Admin,
+  catalog: TopicDeclaration[],
+): Promise<TopicReconcileResult[]> {
   const { brokers } = await admin.describeCluster();
   const existing = new Set(await admin.listTopics());
   const results: TopicReconcileResult[] = [];
@@ -62,7 +65,9 @@ export async function reconcileTopics(admin: Admin, catalog: TopicDeclaration[])
       changes.push(`partitions ${partitions} -> ${t.partitions}`);
     }
     const actual = new Map(
-      described.resources.find((r) => r.resourceName === t.name)?.configEntries.map((e) => [e.configName, e.configValue]),
+      described.resources
+        .find((r) => r.resourceName === t.name)
+        ?.configEntries.map((e) => [e.configName, e.configValue]),
     );
     const wanted = configFor(t, brokers.length);
     const drift = Object.entries(wanted).filter(([k, v]) => actual.get(k) !== v);

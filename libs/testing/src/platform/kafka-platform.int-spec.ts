@@ -88,7 +88,11 @@ describe('Kafka on the native stack', () => {
     const described = await ctx.admin.describeConfigs({
       includeSynonyms: false,
       resources: [
-        { type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy', 'min.compaction.lag.ms'] },
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: topic,
+          configNames: ['cleanup.policy', 'min.compaction.lag.ms'],
+        },
       ],
     });
     const entries = Object.fromEntries(

@@ -6,7 +6,11 @@ import { stackEndpoints, uniqueName } from '../index';
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
   const { registryUrl } = stackEndpoints();
   const res = await fetch(`${registryUrl}${path}`, {
     method,
