@@ -249,9 +249,12 @@ registry_up() {
   # KafkaSQL storage keeps schemas, and so their ids, in a Kafka topic: they
   # survive a registry restart, and records already in Kafka stay decodable.
   # It is also how the Kubernetes deployment stores them.
+  # The management interface would take 0.0.0.0:9000; without it, health and
+  # metrics are served on the main port, and the stack holds only the ports it names.
   QUARKUS_HTTP_HOST=127.0.0.1 \
     QUARKUS_HTTP_PORT="$REGISTRY_PORT" \
     QUARKUS_LOG_CONSOLE_JSON=false \
+    QUARKUS_MANAGEMENT_ENABLED=false \
     APICURIO_STORAGE_KIND=kafkasql \
     APICURIO_KAFKASQL_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
     APICURIO_KAFKASQL_TOPIC=kafkasql-journal \
