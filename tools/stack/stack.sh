@@ -21,6 +21,7 @@ STACK_DIR="${EDA_STACK_DIR:-$root/.stack}"
 KAFKA_PORT="${EDA_KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${EDA_KAFKA_CONTROLLER_PORT:-9093}"
 REGISTRY_PORT="${EDA_REGISTRY_PORT:-8081}"
+REGISTRY_MANAGEMENT_PORT="${EDA_REGISTRY_MANAGEMENT_PORT:-9000}"
 READY_TIMEOUT="${EDA_STACK_TIMEOUT:-120}"
 CACHE_DIR="${EDA_STACK_CACHE:-$HOME/.cache/eda-stack}"
 MVN=(mvn -B -q -ntp)
@@ -242,6 +243,9 @@ registry_up() {
     log "registry already running (pid $(running_pid registry)) on http://127.0.0.1:$REGISTRY_PORT"
     return
   fi
+  if port_open "$REGISTRY_MANAGEMENT_PORT"; then
+    die "port $REGISTRY_MANAGEMENT_PORT (registry health and metrics) is in use by a process this stack did not start; stop it or set EDA_REGISTRY_MANAGEMENT_PORT"
+  fi
   local home java_bin
   home="$(registry_home)"
   java_bin="$(registry_java)"
@@ -249,12 +253,13 @@ registry_up() {
   # KafkaSQL storage keeps schemas, and so their ids, in a Kafka topic: they
   # survive a registry restart, and records already in Kafka stay decodable.
   # It is also how the Kubernetes deployment stores them.
-  # The management interface would take 0.0.0.0:9000; without it, health and
-  # metrics are served on the main port, and the stack holds only the ports it names.
+  # Apicurio also serves health and metrics on a management port, 0.0.0.0:9000
+  # unless told otherwise (whether it exists is fixed when Apicurio is built).
   QUARKUS_HTTP_HOST=127.0.0.1 \
     QUARKUS_HTTP_PORT="$REGISTRY_PORT" \
     QUARKUS_LOG_CONSOLE_JSON=false \
-    QUARKUS_MANAGEMENT_ENABLED=false \
+    QUARKUS_MANAGEMENT_HOST=127.0.0.1 \
+    QUARKUS_MANAGEMENT_PORT="$REGISTRY_MANAGEMENT_PORT" \
     APICURIO_STORAGE_KIND=kafkasql \
     APICURIO_KAFKASQL_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
     APICURIO_KAFKASQL_TOPIC=kafkasql-journal \
