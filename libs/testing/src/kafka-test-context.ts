@@ -18,7 +18,6 @@ export class KafkaTestContext {
   readonly admin: Admin;
   private readonly topics = new Set<string>();
   private readonly clients: Array<Producer | Consumer> = [];
-  private adminConnected = false;
 
   constructor(clientIdPrefix = 'eda-test') {
     // kafkajs 2 warns once per process about its new default partitioner; the
@@ -35,7 +34,7 @@ export class KafkaTestContext {
 
   /** Creates a uniquely named topic and waits until it has leaders. */
   async createTopic(prefix: string, options: TestTopicOptions = {}): Promise<string> {
-    await this.connectAdmin();
+    await this.admin.connect();
     const topic = uniqueName(prefix);
     const configEntries = Object.entries(options.config ?? {}).map(([name, value]) => ({ name, value }));
     await this.admin.createTopics({
@@ -66,18 +65,17 @@ export class KafkaTestContext {
   async close(): Promise<void> {
     await Promise.allSettled(this.clients.map((c) => c.disconnect()));
     if (this.topics.size > 0) {
-      await this.connectAdmin();
+      await this.admin.connect();
       await this.admin.deleteTopics({ topics: [...this.topics] }).catch(() => undefined);
     }
-    if (this.adminConnected) {
-      await this.admin.disconnect();
-    }
+    // Always: a test may have connected the admin itself, and a connected
+    // client keeps Jest from exiting. Disconnecting an idle admin is a no-op.
+    await this.admin.disconnect();
   }
 
-  private async connectAdmin(): Promise<void> {
-    if (!this.adminConnected) {
-      await this.admin.connect();
-      this.adminConnected = true;
-    }
+  /** The shared admin client, connected (kafkajs makes repeated connects cheap). */
+  async connectedAdmin(): Promise<Admin> {
+    await this.admin.connect();
+    return this.admin;
   }
 }

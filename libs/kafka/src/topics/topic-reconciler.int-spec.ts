@@ -32,8 +32,7 @@ describe('reconcileTopics against the broker', () => {
   }
 
   it('creates a missing topic, sized for the single-broker stack', async () => {
-    await ctx.admin.connect();
-    const [result] = await reconcileTopics(ctx.admin, [declared]);
+    const [result] = await reconcileTopics(await ctx.connectedAdmin(), [declared]);
     expect(result).toMatchObject({ topic: name, action: 'created', partitions: 2, replicas: 1 });
     expect(await topicConfig()).toEqual({ 'cleanup.policy': 'compact', 'min.insync.replicas': '1' });
   });
