@@ -77,7 +77,7 @@ function jestConfig(projectDir) {
         testMatch: ['<rootDir>/**/*.int-spec.ts'],
         globalSetup: join(workspaceRoot, 'libs/testing/src/jest/global-setup.ts'),
         globalTeardown: join(workspaceRoot, 'libs/testing/src/jest/global-teardown.ts'),
-        testTimeout: 60_000,
+        setupFilesAfterEnv: [join(workspaceRoot, 'libs/testing/src/jest/integration-setup.ts')],
         slowTestThreshold: 15,
       },
     ],
