@@ -1,0 +1,73 @@
+import { deployment, goodContainer, setOf } from '../testing/fixtures';
+import { checkWorkloads, unpinnedImage } from './workload-policy';
+
+const check = (container: Record<string, unknown>) =>
+  checkWorkloads([setOf('fixture', [deployment(container)])]).map((v) => v.message);
+
+describe('workload policy', () => {
+  it('accepts a hardened, probed, sized, pinned container', () => {
+    expect(check(goodContainer())).toEqual([]);
+  });
+
+  it.each([
+    ['livenessProbe', 'has no livenessProbe'],
+    ['readinessProbe', 'has no readinessProbe'],
+    ['resources', 'has no memory limit'],
+  ])('flags a container without %s', (key, message) => {
+    const c = goodContainer();
+    delete c[key];
+    expect(check(c)).toContainEqual(`container app: ${message}`);
+  });
+
+  it('flags a root container, a writable root filesystem and kept capabilities', () => {
+    const messages = check(
+      goodContainer({
+        securityContext: {
+          runAsNonRoot: false,
+          runAsUser: 0,
+          readOnlyRootFilesystem: false,
+          capabilities: { drop: [] },
+        },
+      }),
+    );
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        'container app: does not set runAsNonRoot: true',
+        'container app: runs as UID 0',
+        'container app: does not set readOnlyRootFilesystem: true',
+        'container app: does not set allowPrivilegeEscalation: false',
+        'container app: does not drop ALL capabilities',
+      ]),
+    );
+  });
+
+  it('flags the latest tag and a missing tag', () => {
+    expect(check(goodContainer({ image: 'ghcr.io/eda-blueprint/store-simulator:latest' }))).toContainEqual(
+      'container app: image "ghcr.io/eda-blueprint/store-simulator:latest" uses the latest tag',
+    );
+    expect(unpinnedImage('registry:5000/app')).toMatch(/has no tag/);
+    expect(unpinnedImage('registry:5000/app:1.2.3')).toBeUndefined();
+    expect(unpinnedImage('app@sha256:abc')).toBeUndefined();
+  });
+
+  it('does not require probes on Jobs, but does require hardening', () => {
+    const job = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'schema-deploy' },
+      spec: {
+        template: {
+          spec: {
+            securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [
+              goodContainer({ livenessProbe: undefined, readinessProbe: undefined, securityContext: {} }),
+            ],
+          },
+        },
+      },
+    };
+    const messages = checkWorkloads([setOf('fixture', [job])]).map((v) => v.message);
+    expect(messages).not.toContainEqual(expect.stringContaining('Probe'));
+    expect(messages).toContainEqual('container app: does not set runAsNonRoot: true');
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * The whole manifest check, as `npm run validate:manifests` and the Jest spec
+ * run it: lint and render every chart scenario, build every env overlay,
+ * validate every object against its schema, then apply the policies.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RenderedSet, Violation } from './manifest';
+import { validateSchemas, SchemaReport } from './kubeconform';
+import { buildOverlay, discoverCharts, discoverOverlays, lintChart, renderChart, Renderer } from './render';
+import {
+  ACCESS_FILE,
+  checkAppPrincipals,
+  checkKafkaAccess,
+  parseAccess,
+} from './policies/kafka-access-policy';
+import { checkEnvDiff } from './policies/env-diff-policy';
+import { checkNoPlaintextSecrets } from './policies/secret-policy';
+import { checkSyncWaves } from './policies/sync-wave-policy';
+import { checkVersions, STACK_VERSIONS_FILE, stackVersions } from './policies/version-policy';
+import { checkWorkloads } from './policies/workload-policy';
+import { locateToolchain, ToolFailedError } from './toolchain';
+
+/** Everything rendered, and everything wrong with it. */
+export interface ValidationReport {
+  readonly lintedCharts: readonly string[];
+  readonly rendered: readonly RenderedSet[];
+  /** helm/kustomize failures, one per chart scenario or overlay. */
+  readonly renderErrors: readonly string[];
+  readonly schemas: SchemaReport;
+  readonly violations: readonly Violation[];
+}
+
+/** Renders everything; failures are collected rather than thrown, so one run reports them all. */
+export function renderRepository(r: Renderer): {
+  linted: string[];
+  rendered: RenderedSet[];
+  errors: string[];
+} {
+  const linted: string[] = [];
+  const rendered: RenderedSet[] = [];
+  const errors: string[] = [];
+  const attempt = (what: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      errors.push(e instanceof ToolFailedError ? `${what}: ${e.message}` : `${what}: ${String(e)}`);
+    }
+  };
+  for (const chart of discoverCharts(r.root)) {
+    attempt(`helm lint ${chart.dir}`, () => lintChart(r, chart));
+    linted.push(chart.dir);
+    if (chart.type === 'library') continue;
+    if (chart.scenarios.length === 0) errors.push(`${chart.dir}: has no ci/*-values.yaml scenario`);
+    for (const scenario of chart.scenarios) {
+      attempt(`helm lint ${chart.dir} -f ${scenario}`, () => lintChart(r, chart, scenario));
+      attempt(`helm template ${chart.dir} -f ${scenario}`, () =>
+        rendered.push(renderChart(r, chart, scenario)),
+      );
+    }
+  }
+  for (const overlay of discoverOverlays(r.root)) {
+    attempt(`kustomize build ${overlay.dir}`, () => rendered.push(buildOverlay(r, overlay)));
+  }
+  return { linted, rendered, errors };
+}
+
+/** Applies every policy to the rendered sets. */
+export function applyPolicies(root: string, rendered: readonly RenderedSet[]): Violation[] {
+  const access = parseAccess(readFileSync(join(root, ACCESS_FILE), 'utf8'));
+  const versions = stackVersions(readFileSync(join(root, STACK_VERSIONS_FILE), 'utf8'));
+  return [
+    ...checkWorkloads(rendered),
+    ...checkNoPlaintextSecrets(rendered),
+    ...checkKafkaAccess(access, rendered),
+    ...checkAppPrincipals(access, rendered),
+    ...checkSyncWaves(rendered),
+    ...checkVersions(versions, rendered),
+    ...checkEnvDiff(rendered),
+  ];
+}
+
+/** The full check. Throws ToolchainMissingError when helm, kustomize or kubeconform is missing. */
+export function validateRepository(root: string): ValidationReport {
+  const tools = locateToolchain();
+  const { linted, rendered, errors } = renderRepository({ root, tools });
+  const schemas = validateSchemas(tools.kubeconform, root, rendered);
+  return {
+    lintedCharts: linted,
+    rendered,
+    renderErrors: errors,
+    schemas,
+    violations: applyPolicies(root, rendered),
+  };
+}
+
+/** True when nothing at all is wrong. */
+export function passed(report: ValidationReport): boolean {
+  return (
+    report.renderErrors.length === 0 && report.schemas.findings.length === 0 && report.violations.length === 0
+  );
+}

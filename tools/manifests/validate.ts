@@ -1,0 +1,44 @@
+/**
+ * `npm run validate:manifests`: lints and renders every Helm chart scenario
+ * and every env overlay in gitops/, validates the output with kubeconform
+ * (offline schemas from EDA_K8S_SCHEMAS, default ../shared/k8s-schemas), and
+ * applies the policies in src/policies. Exits 1 on any finding.
+ *
+ * Needs helm, kustomize and kubeconform: tools/manifests/install-tools.sh.
+ */
+import { resolve } from 'node:path';
+import { passed, validateRepository } from './src/validate-repository';
+import { ToolchainMissingError } from './src/toolchain';
+
+function main(): number {
+  const root = resolve(__dirname, '..', '..');
+  let report;
+  try {
+    report = validateRepository(root);
+  } catch (e) {
+    if (e instanceof ToolchainMissingError) {
+      console.error(`validate:manifests: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  const objects = report.rendered.reduce((n, s) => n + s.objects.length, 0);
+  console.log(`charts linted: ${report.lintedCharts.join(', ')}`);
+  console.log(`rendered: ${report.rendered.length} sets, ${objects} objects`);
+  for (const set of report.rendered) console.log(`  ${set.source}: ${set.objects.length} objects`);
+  const s = report.schemas.summary;
+  console.log(
+    `kubeconform (${report.schemas.offline ? 'offline schemas' : 'remote schemas'}): ` +
+      `${s.valid} valid, ${s.invalid} invalid, ${s.errors} errors, ${s.skipped} skipped`,
+  );
+  for (const e of report.renderErrors) console.error(`RENDER  ${e}`);
+  for (const f of report.schemas.findings)
+    console.error(`SCHEMA  ${f.source}: ${f.kind} ${f.name} ${f.status}: ${f.message}`);
+  for (const v of report.violations)
+    console.error(`POLICY  [${v.policy}] ${v.source}: ${v.object} ${v.message}`);
+  const ok = passed(report);
+  console.log(ok ? 'validate:manifests: OK' : 'validate:manifests: FAILED');
+  return ok ? 0 : 1;
+}
+
+process.exitCode = main();
