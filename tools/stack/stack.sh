@@ -6,6 +6,7 @@
 #   stack.sh down     stop the processes this script started (by pid)
 #   stack.sh status   one line per service; exits 1 when any is down
 #   stack.sh logs [kafka|registry] [-f]
+#   stack.sh classpath   the Kafka classpath, for Kafka's own CLI tools
 #
 # Artifacts come from Maven Central through `mvn` and stay in ~/.m2, so a second
 # run downloads nothing. Runtime data and logs live under .stack/ (gitignored).
@@ -350,5 +351,7 @@ case "${1:-}" in
   down) cmd_down ;;
   status) cmd_status ;;
   logs) shift; cmd_logs "$@" ;;
-  *) echo "usage: $0 up|down|status|logs [kafka|registry] [-f]" >&2; exit 2 ;;
+  # The broker's classpath, for Kafka's own tools (tools/bench runs kafka-producer-perf-test with it).
+  classpath) kafka_classpath ;;
+  *) echo "usage: $0 up|down|status|logs [kafka|registry] [-f]|classpath" >&2; exit 2 ;;
 esac

@@ -1,0 +1,207 @@
+/**
+ * `npm run bench` (project @eda/bench): moves the same ItemTransaction records
+ * through Kafka three ways, side by side in one run, on the native stack:
+ *
+ *   produce   ours (AvroSerde encode + kafkajs idempotent, acks=all)
+ *             raw kafkajs (the same pre-encoded bytes, same producer settings)
+ *             kafka-producer-perf-test (Java client, acks=all, idempotent)
+ *   consume   ours (kafkajs eachBatch + AvroSerde.decodeSync)
+ *             raw kafkajs eachBatch (bytes only)
+ *             kafka-consumer-perf-test (Java client)
+ *
+ * Each contender gets a fresh 6-partition topic; the consumers read what the
+ * raw kafkajs producer wrote. Results go to docs/benchmarks.md.
+ *
+ * Env: BENCH_RECORDS (default 100000), KAFKA_BROKERS, SCHEMA_REGISTRY_URL.
+ */
+import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel, Message, Producer } from 'kafkajs';
+import {
+  AvroSerde,
+  createSchemaRegistryClient,
+  inventorySchemas,
+  ItemTransaction,
+  registryConfigFromEnv,
+  TransactionType,
+} from '@eda/events';
+import { consumerPerfTest, producerPerfTest } from './kafka-perf-tools';
+import { writeBenchmarkSection } from './benchmark-report';
+
+const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 100_000);
+const BATCH = 1000;
+const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+
+function transaction(i: number): ItemTransaction {
+  return {
+    id: randomUUID(),
+    storeId: `store-${i % 20}`,
+    sku: `sku-${i % 500}`,
+    type: i % 4 === 0 ? TransactionType.RESTOCK : TransactionType.SALE,
+    quantity: 1 + (i % 9),
+    unitPrice: 199 + (i % 1000),
+    currency: 'USD',
+    timestamp: 1_767_225_600_000 + i,
+  };
+}
+
+async function timed(fn: () => Promise<void>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return RECORDS / seconds;
+}
+
+async function produceAll(producer: Producer, topic: string, batchOf: (from: number) => Promise<Message[]>) {
+  for (let from = 0; from < RECORDS; from += BATCH) {
+    await producer.send({ topic, acks: -1, messages: await batchOf(from) });
+  }
+}
+
+async function consumeAll(
+  kafka: Kafka,
+  topic: string,
+  onBatch: (values: Buffer[]) => void,
+  records = RECORDS,
+): Promise<number> {
+  const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}`, maxBytes: 10 * 1024 * 1024 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let seen = 0;
+  let started = 0n;
+  const done = new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (started === 0n) started = process.hrtime.bigint();
+        onBatch(batch.messages.map((m) => m.value as Buffer));
+        seen += batch.messages.length;
+        if (seen >= records) resolve();
+      },
+    });
+  });
+  await done;
+  // Timed from the first fetched batch, like kafka-consumer-perf-test, so
+  // group join and assignment are not counted.
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await consumer.disconnect();
+  return records / seconds;
+}
+
+async function main(): Promise<void> {
+  process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
+  const kafka = new Kafka({ clientId: 'eda-bench', brokers, logLevel: logLevel.ERROR });
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = ['ours', 'raw', 'java', 'warmup'].map((k) => `bench.${k}.${randomUUID()}`);
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: topics.map((topic) => ({ topic, numPartitions: 6, replicationFactor: 1 })),
+  });
+  const [oursTopic, rawTopic, javaTopic, warmupTopic] = topics as [string, string, string, string];
+
+  try {
+    const serde = new AvroSerde<ItemTransaction>({
+      registry: createSchemaRegistryClient(registryConfigFromEnv()),
+      schema: inventorySchemas.ItemTransaction,
+      subjectNameStrategy: () => 'items-value',
+    });
+    const records = Array.from({ length: RECORDS }, (_, i) => transaction(i));
+    const frames = await Promise.all(records.map((r) => serde.encode(oursTopic, r)));
+    const recordSize = Math.round(frames.reduce((n, f) => n + f.length, 0) / frames.length);
+
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    // Untimed warm-up of both JS paths: connections, producer id, metadata and JIT
+    // would otherwise be charged to whichever contender runs first.
+    for (let i = 0; i < 5; i++) {
+      const slice = records.slice(i * BATCH, (i + 1) * BATCH);
+      await producer.send({
+        topic: warmupTopic,
+        acks: -1,
+        messages: await Promise.all(
+          slice.map(async (r) => ({ key: r.storeId, value: await serde.encode(warmupTopic, r) })),
+        ),
+      });
+      await producer.send({
+        topic: warmupTopic,
+        acks: -1,
+        messages: frames.slice(i * BATCH, (i + 1) * BATCH).map((value) => ({ value })),
+      });
+    }
+    const produce = {
+      ours: await timed(() =>
+        produceAll(producer, oursTopic, async (from) =>
+          Promise.all(
+            records
+              .slice(from, from + BATCH)
+              .map(async (r) => ({ key: r.storeId, value: await serde.encode(oursTopic, r) })),
+          ),
+        ),
+      ),
+      raw: await timed(() =>
+        produceAll(producer, rawTopic, async (from) =>
+          frames
+            .slice(from, from + BATCH)
+            .map((value, i) => ({ key: records[from + i]?.storeId ?? null, value })),
+        ),
+      ),
+      java: producerPerfTest({
+        bootstrap: brokers.join(','),
+        topic: javaTopic,
+        records: RECORDS,
+        recordSize,
+      }),
+    };
+    await producer.disconnect();
+
+    // Untimed warm-up of the consumer path (10,000 records written above).
+    await consumeAll(kafka, warmupTopic, (values) => values.forEach((v) => serde.decodeSync(v)), 5 * BATCH);
+    let decoded = 0;
+    const consume = {
+      ours: await consumeAll(kafka, rawTopic, (values) => {
+        for (const v of values) if (serde.decodeSync(v).quantity > 0) decoded++;
+      }),
+      raw: await consumeAll(kafka, rawTopic, () => undefined),
+      java: consumerPerfTest({ bootstrap: brokers.join(','), topic: rawTopic, records: RECORDS }),
+    };
+    if (decoded < RECORDS) throw new Error(`decoded ${decoded} of ${RECORDS} records`);
+
+    const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+    const ratio = (a: number, b: number) => (a / b).toFixed(2);
+    const markdown = [
+      '## Kafka paths: ours vs raw kafkajs vs Kafka perf tools (tools/bench)',
+      '',
+      `Measured ${new Date().toISOString().slice(0, 10)} by \`npx nx run @eda/bench:bench\` (tools/bench/kafka-paths.bench.ts).`,
+      '',
+      `- Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, kafkajs 2.2.4, Kafka 4.1.2 (native stack, one KRaft node on loopback).`,
+      `- Conditions: ${fmt(RECORDS)} ItemTransaction records of ${recordSize} bytes (Confluent-framed Avro), 6-partition topics, acks=all, idempotent producers;`,
+      `  kafkajs sends batches of ${BATCH} and awaits each; Kafka's tools run with their defaults plus linger.ms=5, batch.size=64 KiB. One run, contenders back to back.`,
+      '',
+      'The Java tools are timed as they report themselves: the producer over its whole run (JVM start excluded, connection included),',
+      'the consumer by `fetch.nMsg.sec` (group join excluded), which is also how the kafkajs consumers are timed (from the first batch).',
+      '',
+      '| path | produce records/s | consume records/s |',
+      '| --- | ---: | ---: |',
+      `| ours: AvroSerde + kafkajs | ${fmt(produce.ours)} | ${fmt(consume.ours)} |`,
+      `| raw kafkajs, same bytes | ${fmt(produce.raw)} | ${fmt(consume.raw)} |`,
+      `| Kafka perf tools (Java client) | ${fmt(produce.java)} | ${fmt(consume.java)} |`,
+      '',
+      '| ratio (same run) | produce | consume |',
+      '| --- | ---: | ---: |',
+      `| ours / raw kafkajs | ${ratio(produce.ours, produce.raw)} | ${ratio(consume.ours, consume.raw)} |`,
+      `| ours / Kafka perf tools | ${ratio(produce.ours, produce.java)} | ${ratio(consume.ours, consume.java)} |`,
+      `| raw kafkajs / Kafka perf tools | ${ratio(produce.raw, produce.java)} | ${ratio(consume.raw, consume.java)} |`,
+    ].join('\n');
+    console.log(markdown);
+    writeBenchmarkSection(join(__dirname, '..', '..', 'docs', 'benchmarks.md'), 'kafka', markdown);
+  } finally {
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench failed: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exit(1);
+});
