@@ -34,11 +34,17 @@ const swc = [
   },
 ];
 
+// NestJS 12 ships ES modules only, which Jest's CommonJS runtime cannot
+// require as they are: let SWC transpile them too. Every other package in
+// node_modules stays untransformed.
+const ESM_ONLY_PACKAGES = ['@nestjs'];
+
 function common(projectDir) {
   return {
     rootDir: projectDir,
     testEnvironment: 'node',
     transform: { '^.+\\.[tj]s$': swc },
+    transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_PACKAGES.join('|')})/)`],
     moduleFileExtensions: ['ts', 'js', 'json'],
     moduleNameMapper: moduleNameMapper(),
   };

@@ -2,7 +2,10 @@
  * @eda/kafka: Kafka concerns shared by every app.
  *
  * The topic catalog is read from the Strimzi KafkaTopic files in `gitops/`,
- * the single source of truth for topics on every platform.
+ * the single source of truth for topics on every platform. Client settings
+ * come from the environment (`kafkaConfigFromEnv`), and every app builds its
+ * clients with the same factories and reports them through the same health
+ * indicators.
  */
 export {
   loadTopicCatalog,
@@ -14,3 +17,30 @@ export {
   type TopicDeclaration,
 } from './topics/topic-catalog';
 export { reconcileTopics, type TopicReconcileResult } from './topics/topic-reconciler';
+
+export { KafkaClientError, KafkaConfigError } from './client/kafka-errors';
+export {
+  DEFAULT_KAFKA_BROKERS,
+  SASL_MECHANISMS,
+  describeKafkaConfig,
+  kafkaConfigFromEnv,
+  toKafkaJsConfig,
+  type KafkaClientConfig,
+  type KafkaTlsConfig,
+  type SaslMechanism,
+} from './client/kafka-client-config';
+export {
+  ACKS_ALL,
+  IDEMPOTENT_PRODUCER_CONFIG,
+  createConsumer,
+  createIdempotentProducer,
+  createKafkaClient,
+  type KafkaClientOptions,
+  type KafkaLogSink,
+} from './client/kafka-client-factory';
+export { ClientStateProbe, type ClientState, type ClientStateSnapshot } from './health/client-state-probe';
+export {
+  DEFAULT_KAFKA_HEALTH_TIMEOUT_MS,
+  KafkaHealthIndicator,
+  kafkaHealthIndicatorProvider,
+} from './health/kafka-health.indicator';

@@ -1,0 +1,14 @@
+/** Health probes (Terminus). */
+import { Module } from '@nestjs/common';
+import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
+import { kafkaHealthIndicatorProvider } from '@eda/kafka';
+import { PublishingModule } from '../publishing/publishing.module';
+import { HealthController } from './health.controller';
+
+/** `/health/live` and `/health/ready`. */
+@Module({
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), PublishingModule],
+  controllers: [HealthController],
+  providers: [kafkaHealthIndicatorProvider(HealthIndicatorService)],
+})
+export class HealthModule {}

@@ -1,0 +1,155 @@
+/**
+ * The Kafka backend: `ItemTransaction`s to the items topic, keyed by storeId,
+ * Avro-encoded through the registry (never auto-registering), by an
+ * idempotent producer with acks=all.
+ *
+ * Start-up never crashes on a missing dependency: the producer connects in
+ * the background and retries, and a missing schema or an unreachable
+ * registry shows on `/health/ready` with what to do about it.
+ */
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  AvroSerde,
+  createSchemaRegistryClient,
+  inventorySchemas,
+  TransactionType,
+  type ItemTransaction,
+} from '@eda/events';
+import {
+  ACKS_ALL,
+  ClientStateProbe,
+  createIdempotentProducer,
+  createKafkaClient,
+  describeKafkaConfig,
+  type KafkaLogSink,
+} from '@eda/kafka';
+import { injectTraceContext } from '@eda/telemetry';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import {
+  kafkaConfig,
+  registryConfig,
+  simulatorConfig,
+  type KafkaSettings,
+  type RegistrySettings,
+  type SimulatorSettings,
+} from '../config/simulator.config';
+import type { TransactionPublisher } from './transaction-publisher';
+
+/** A fixed, valid record the readiness check encodes to prove the schema is registered. */
+const SCHEMA_PROBE: ItemTransaction = {
+  id: '00000000-0000-4000-8000-000000000000',
+  storeId: 'probe',
+  sku: 'probe',
+  type: TransactionType.SALE,
+  quantity: 1,
+  unitPrice: 1,
+  currency: 'USD',
+  timestamp: 0,
+};
+
+/** Pause between background connection attempts while Kafka is unreachable. */
+const RECONNECT_DELAY_MS = 5000;
+
+/** Sends transactions to the items topic. */
+@Injectable()
+export class KafkaTransactionPublisher
+  implements TransactionPublisher, OnApplicationBootstrap, OnApplicationShutdown
+{
+  readonly backend = 'kafka' as const;
+  readonly destination: string;
+  /** Used by the readiness check (`describeCluster`). */
+  readonly admin: Admin;
+  /** The producer's lifecycle, for the readiness check. */
+  readonly producerState: ClientStateProbe;
+  private readonly logger = new Logger(KafkaTransactionPublisher.name);
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly serde: AvroSerde<ItemTransaction>;
+  private connecting: Promise<void> | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    @Inject(kafkaConfig.KEY) private readonly kafkaSettings: KafkaSettings,
+    @Inject(registryConfig.KEY) registry: RegistrySettings,
+    @Inject(simulatorConfig.KEY) settings: SimulatorSettings,
+  ) {
+    this.destination = settings.itemsTopic;
+    this.kafka = createKafkaClient(kafkaSettings, { logger: this.logSink() });
+    this.producer = createIdempotentProducer(this.kafka);
+    this.producerState = ClientStateProbe.forProducer(this.producer);
+    // One attempt per readiness probe: the probe is the retry loop.
+    this.admin = this.kafka.admin({ retry: { retries: 0 } });
+    this.serde = new AvroSerde<ItemTransaction>({
+      registry: createSchemaRegistryClient(registry),
+      schema: inventorySchemas.ItemTransaction,
+      autoRegister: false,
+    });
+  }
+
+  /** Connects in the background and reports the schema's state once, so a bad deploy shows in the log at start. */
+  onApplicationBootstrap(): void {
+    this.logger.log(`Kafka backend: topic ${this.destination}, ${describeKafkaConfig(this.kafkaSettings)}`);
+    void this.connect().catch(() => undefined);
+    void this.verifySchema().catch((err: Error) => this.logger.error(`Not ready to produce: ${err.message}`));
+  }
+
+  /** Sends `batch` with acks=all; records keyed by storeId carry the active trace context. */
+  async publish(batch: readonly ItemTransaction[]): Promise<void> {
+    await this.connect();
+    const values = await Promise.all(batch.map((tx) => this.serde.encode(this.destination, tx)));
+    const headers = injectTraceContext({});
+    await this.producer.send({
+      topic: this.destination,
+      acks: ACKS_ALL,
+      messages: batch.map((tx, i) => ({
+        key: tx.storeId,
+        value: values[i] as Buffer,
+        headers: { ...headers },
+      })),
+    });
+  }
+
+  /**
+   * Resolves when the items schema is registered under the topic's subject;
+   * rejects with `SchemaNotRegisteredError` (run `npm run schemas:deploy`) or
+   * `RegistryUnavailableError`. Free once it has succeeded: the serde caches the id.
+   */
+  async verifySchema(): Promise<{ subject: string }> {
+    await this.serde.encode(this.destination, SCHEMA_PROBE);
+    return { subject: this.serde.subjectFor(this.destination) };
+  }
+
+  /** Flushes and disconnects; kafkajs waits for in-flight requests. */
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+
+  /** Connects once; concurrent callers share the attempt, and a failure schedules another. */
+  private connect(): Promise<void> {
+    this.connecting ??= this.producer.connect().catch((err: Error) => {
+      this.connecting = undefined;
+      this.logger.error(
+        `Kafka producer cannot connect (${describeKafkaConfig(this.kafkaSettings)}): ${err.message}`,
+      );
+      if (!this.closed) {
+        this.reconnectTimer = setTimeout(
+          () => void this.connect().catch(() => undefined),
+          RECONNECT_DELAY_MS,
+        );
+        this.reconnectTimer.unref();
+      }
+      throw err;
+    });
+    return this.connecting;
+  }
+
+  private logSink(): KafkaLogSink {
+    const log =
+      (level: 'error' | 'warn' | 'log' | 'debug') => (fields: Record<string, unknown>, msg: string) =>
+        this.logger[level]({ msg, ...fields });
+    return { error: log('error'), warn: log('warn'), info: log('log'), debug: log('debug') };
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Body of `POST /api/simulations`, validated by the global ValidationPipe
+ * (whitelist + forbidNonWhitelisted): a bad or unknown field is a 400 whose
+ * message names it.
+ */
+import { IsIn, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { BACKENDS, type Backend } from '../../publishing/transaction-publisher';
+
+/** Largest seed: the generator takes an unsigned 32-bit integer. */
+export const MAX_SEED = 0xffff_ffff;
+
+/** What to simulate. Every field but `backend` is optional. */
+export class StartSimulationDto {
+  /** Transactions to send; without it the simulation runs until stopped. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  count?: number;
+
+  /** Transactions per second; without it as fast as the backend acknowledges (or the default rate when unbounded). */
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.1)
+  @Max(1_000_000)
+  ratePerSec?: number;
+
+  /** Number of stores (default 5). */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  stores?: number;
+
+  /** Number of distinct items (default 20). */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  skus?: number;
+
+  /** Seed of the scenario; the same seed sends the same transactions, ids included. Random when omitted. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SEED)
+  seed?: number;
+
+  /** Where to send: `kafka`, or `mq` (through the MQ bridge). */
+  @IsIn(BACKENDS)
+  backend!: Backend;
+}

@@ -1,0 +1,45 @@
+/** Errors of the simulations feature, typed, with `retriable` and what to do. */
+
+/** Base of the simulator's errors. */
+export class SimulationError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: string;
+  /** True when the same request may succeed later. */
+  readonly retriable: boolean;
+
+  constructor(code: string, message: string, retriable = false) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.retriable = retriable;
+  }
+}
+
+/** The requested backend has no publisher in this deployment (HTTP 501). */
+export class BackendNotAvailableError extends SimulationError {
+  constructor(readonly backend: string) {
+    super(
+      'EDA_SIMULATOR_BACKEND_NOT_AVAILABLE',
+      backend === 'mq'
+        ? 'backend "mq" is not available yet: it comes with the MQ bridge (apps/mq-bridge). Use backend "kafka".'
+        : `backend "${backend}" is not available in this deployment. Use backend "kafka".`,
+    );
+  }
+}
+
+/** No simulation has this id (never started, or finished and evicted) (HTTP 404). */
+export class SimulationNotFoundError extends SimulationError {
+  constructor(readonly id: string) {
+    super(
+      'EDA_SIMULATOR_NOT_FOUND',
+      `simulation ${id} does not exist (finished ones are kept for a while only)`,
+    );
+  }
+}
+
+/** A request asks for more than this deployment allows (HTTP 400). */
+export class SimulationLimitError extends SimulationError {
+  constructor(field: string, detail: string) {
+    super('EDA_SIMULATOR_LIMIT', `${field} ${detail}`);
+  }
+}

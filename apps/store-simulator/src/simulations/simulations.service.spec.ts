@@ -1,0 +1,100 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { simulatorSettingsFromEnv } from '../config/simulator.config';
+import { SimulatorMetrics } from '../metrics/simulator-metrics';
+import { scenarioTransactions } from '../scenario/store-scenario';
+import { BackendNotAvailableError, SimulationLimitError, SimulationNotFoundError } from './simulation-errors';
+import { SimulationsService } from './simulations.service';
+import { BackendError, RecordingPublisher } from './recording-publisher.spec-support';
+
+function setup(env: NodeJS.ProcessEnv = {}) {
+  const publisher = new RecordingPublisher();
+  const metrics = new SimulatorMetrics();
+  const service = new SimulationsService([publisher], simulatorSettingsFromEnv(env), metrics);
+  return { publisher, metrics, service };
+}
+
+describe('SimulationsService', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('sends exactly the scenario of the seed, in order, and completes', async () => {
+    const { publisher, service } = setup({ SIMULATOR_BATCH_SIZE: '64' });
+    const run = service.start({ backend: 'kafka', count: 1000, seed: 7, stores: 3, skus: 9 });
+    await run.done;
+    expect(publisher.received).toEqual(scenarioTransactions({ seed: 7, stores: 3, skus: 9 }, 1000));
+    expect(run.status()).toMatchObject({ state: 'completed', sent: 1000, failed: 0, seed: 7, count: 1000 });
+    expect(run.status().finishedAt).not.toBeNull();
+  });
+
+  it('counts sent transactions by type in the metrics', async () => {
+    const { metrics, service } = setup();
+    await service.start({ backend: 'kafka', count: 300, seed: 1 }).done;
+    const text = await metrics.registry.metrics();
+    const sent = [...text.matchAll(/^simulator_events_sent_total\{.*\} (\d+)$/gm)].map((m) => Number(m[1]));
+    expect(sent.reduce((a, b) => a + b, 0)).toBe(300);
+    expect(text).toMatch(/simulator_batch_send_duration_seconds_count\{backend="kafka"\} \d+/);
+  });
+
+  it('paces a run to its rate', async () => {
+    const { service } = setup();
+    const started = performance.now();
+    await service.start({ backend: 'kafka', count: 60, ratePerSec: 200, seed: 1 }).done;
+    expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+  });
+
+  it('draws a seed when none is given, and reports it so the run can be replayed', async () => {
+    const { publisher, service } = setup();
+    const run = service.start({ backend: 'kafka', count: 50 });
+    await run.done;
+    const { seed, stores, skus } = run.status();
+    expect(publisher.received).toEqual(scenarioTransactions({ seed, stores, skus }, 50));
+  });
+
+  it('stops an endless run on request', async () => {
+    const { service } = setup();
+    const run = service.start({ backend: 'kafka', ratePerSec: 1000 });
+    await new Promise((r) => setTimeout(r, 100));
+    const stopped = await service.stop(run.id);
+    expect(stopped.status()).toMatchObject({ state: 'stopped', count: null });
+    expect(stopped.status().sent).toBeGreaterThan(0);
+  });
+
+  it('rides out a retriable failure and counts the lost batch', async () => {
+    const { publisher, service } = setup({ SIMULATOR_BATCH_SIZE: '10' });
+    publisher.failures.push(new BackendError('leader not available', true));
+    const run = service.start({ backend: 'kafka', count: 50, seed: 3 });
+    await run.done;
+    expect(run.status()).toMatchObject({ state: 'completed', sent: 40, failed: 10 });
+  });
+
+  it('fails at once on a non-retriable error, keeping its message', async () => {
+    const { publisher, service } = setup({ SIMULATOR_BATCH_SIZE: '10' });
+    publisher.failures.push(new BackendError('schema not registered: run npm run schemas:deploy', false));
+    const run = service.start({ backend: 'kafka', count: 50, seed: 3 });
+    await run.done;
+    expect(run.status()).toMatchObject({ state: 'failed', sent: 0, failed: 10 });
+    expect(run.status().error).toContain('schemas:deploy');
+  });
+
+  it('gives up after three failed batches in a row even when retriable', async () => {
+    const { publisher, service } = setup({ SIMULATOR_BATCH_SIZE: '10' });
+    publisher.failures.push(...[1, 2, 3].map(() => new BackendError('broker down', true)));
+    const run = service.start({ backend: 'kafka', count: 100, seed: 3 });
+    await run.done;
+    expect(run.status()).toMatchObject({ state: 'failed', sent: 0, failed: 30 });
+  });
+
+  it('refuses a backend it has no publisher for, an unknown id, and a count over the limit', () => {
+    const { service } = setup({ SIMULATOR_MAX_COUNT: '100' });
+    expect(() => service.start({ backend: 'mq', count: 1 })).toThrow(BackendNotAvailableError);
+    expect(() => service.get('nope')).toThrow(SimulationNotFoundError);
+    expect(() => service.start({ backend: 'kafka', count: 101 })).toThrow(SimulationLimitError);
+  });
+
+  it('stops running simulations when the module is destroyed (shutdown)', async () => {
+    const { service } = setup();
+    const run = service.start({ backend: 'kafka', ratePerSec: 100 });
+    await service.onModuleDestroy();
+    expect(run.status().state).toBe('stopped');
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * Factories for the kafkajs clients every app builds the same way: one
+ * `Kafka` per process from a validated {@link KafkaClientConfig}, logs routed
+ * into the app's structured logger, and producers that are idempotent with
+ * `acks=all` unless a caller knowingly opts out.
+ */
+import {
+  Consumer,
+  ConsumerConfig,
+  Kafka,
+  logLevel,
+  LogEntry,
+  Partitioners,
+  Producer,
+  ProducerConfig,
+} from 'kafkajs';
+import { KafkaClientConfig, toKafkaJsConfig } from './kafka-client-config';
+
+/** The slice of a structured logger (pino, Nest's Logger) the kafkajs bridge needs. */
+export interface KafkaLogSink {
+  error(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+  debug(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Options of {@link createKafkaClient}. */
+export interface KafkaClientOptions {
+  /** Where kafkajs logs go; kafkajs's own console logger when omitted. */
+  readonly logger?: KafkaLogSink;
+  /** Lowest kafkajs level forwarded. Defaults to WARN: kafkajs is chatty at INFO. */
+  readonly logLevel?: logLevel;
+}
+
+/** Creates the process's `Kafka` client. */
+export function createKafkaClient(config: KafkaClientConfig, options: KafkaClientOptions = {}): Kafka {
+  // kafkajs 2 prints a one-off notice about its default partitioner; we choose it explicitly below.
+  process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
+  const sink = options.logger;
+  return new Kafka({
+    ...toKafkaJsConfig(config),
+    logLevel: options.logLevel ?? logLevel.WARN,
+    ...(sink ? { logCreator: () => (entry: LogEntry) => forwardLog(sink, entry) } : {}),
+  });
+}
+
+/**
+ * The producer settings of this blueprint: idempotent (KIP-98), so a retried
+ * batch is not written twice, which implies `acks=all` on every send and at
+ * most one in-flight request per broker, because kafkajs does not re-order
+ * retried batches across several in-flight requests.
+ */
+export const IDEMPOTENT_PRODUCER_CONFIG: Readonly<ProducerConfig> = Object.freeze({
+  idempotent: true,
+  maxInFlightRequests: 1,
+  allowAutoTopicCreation: false,
+  createPartitioner: Partitioners.DefaultPartitioner,
+});
+
+/** `acks` value meaning "all in-sync replicas", the only one valid with an idempotent producer. */
+export const ACKS_ALL = -1;
+
+/** An idempotent producer (see {@link IDEMPOTENT_PRODUCER_CONFIG}); `overrides` win. Not yet connected. */
+export function createIdempotentProducer(kafka: Kafka, overrides: ProducerConfig = {}): Producer {
+  return kafka.producer({ ...IDEMPOTENT_PRODUCER_CONFIG, ...overrides });
+}
+
+/** A consumer in `groupId` that never creates topics; `overrides` win. Not yet connected. */
+export function createConsumer(
+  kafka: Kafka,
+  groupId: string,
+  overrides: Partial<Omit<ConsumerConfig, 'groupId'>> = {},
+): Consumer {
+  return kafka.consumer({ groupId, allowAutoTopicCreation: false, ...overrides });
+}
+
+function forwardLog(sink: KafkaLogSink, entry: LogEntry): void {
+  const { message, ...rest } = entry.log;
+  const fields = { kafkajs: { namespace: entry.namespace, ...rest } };
+  switch (entry.level) {
+    case logLevel.ERROR:
+      sink.error(fields, message);
+      break;
+    case logLevel.WARN:
+      sink.warn(fields, message);
+      break;
+    case logLevel.INFO:
+      sink.info(fields, message);
+      break;
+    default:
+      sink.debug(fields, message);
+  }
+}
