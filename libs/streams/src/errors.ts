@@ -1,0 +1,91 @@
+/**
+ * Every error this library throws extends {@link StreamsError}: one prefix
+ * (`StreamsError:` in the name chain), a stable `code`, and a `retriable`
+ * flag, in the manner of kafkajs' `KafkaJSError`. Messages say what to do.
+ */
+
+/** Base class of every error thrown by `@eda/streams`. */
+export class StreamsError extends Error {
+  /** Stable machine-readable code, e.g. `STREAMS_TOPOLOGY`. */
+  readonly code: string;
+  /** True when retrying the same operation may succeed. */
+  readonly retriable: boolean;
+
+  constructor(message: string, options: { code: string; retriable?: boolean; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code;
+    this.retriable = options.retriable ?? false;
+  }
+}
+
+/** The topology is invalid (unknown parent, duplicate name, missing store...). Fix the code that builds it. */
+export class TopologyError extends StreamsError {
+  constructor(message: string) {
+    super(message, { code: 'STREAMS_TOPOLOGY' });
+  }
+}
+
+/** A configuration value is missing or invalid. Raised once, at construction or start-up. */
+export class StreamsConfigError extends StreamsError {
+  constructor(message: string) {
+    super(message, { code: 'STREAMS_CONFIG' });
+  }
+}
+
+/**
+ * Topics that must be co-partitioned (read by one task) have different
+ * partition counts. Kafka Streams raises `TopologyException` here; so do we,
+ * before any record is processed.
+ */
+export class CoPartitioningError extends StreamsError {
+  constructor(message: string) {
+    super(message, { code: 'STREAMS_COPARTITIONING' });
+  }
+}
+
+/** An internal topic is missing or misconfigured while `internal.topics.create=false`. */
+export class InternalTopicError extends StreamsError {
+  constructor(message: string) {
+    super(message, { code: 'STREAMS_INTERNAL_TOPIC' });
+  }
+}
+
+/**
+ * The task now belongs to another instance (its producer was fenced, or a
+ * rebalance revoked it). Retriable: the instance drops the task's uncommitted
+ * work and carries on with its remaining tasks.
+ */
+export class TaskMigratedError extends StreamsError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'STREAMS_TASK_MIGRATED', retriable: true, cause });
+  }
+}
+
+/** A state store is not available: unknown name, or not yet restored (retry after the instance is RUNNING). */
+export class InvalidStateStoreError extends StreamsError {
+  constructor(message: string, retriable = false) {
+    super(message, { code: 'STREAMS_INVALID_STATE_STORE', retriable });
+  }
+}
+
+/** The instance is in a state that does not allow the call (e.g. `start()` twice). */
+export class IllegalStateError extends StreamsError {
+  constructor(message: string) {
+    super(message, { code: 'STREAMS_ILLEGAL_STATE' });
+  }
+}
+
+/** A record could not be (de)serialized; carries the topic so the caller can route it to a DLQ. */
+export class SerializationError extends StreamsError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'STREAMS_SERIALIZATION', cause });
+  }
+}
+
+/** Processing failed for a reason the engine cannot recover from; the instance goes to ERROR. */
+export class StreamsFatalError extends StreamsError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'STREAMS_FATAL', cause });
+  }
+}

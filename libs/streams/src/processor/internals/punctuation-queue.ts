@@ -1,0 +1,42 @@
+import { Cancellable, Punctuator } from '../api';
+
+interface Schedule {
+  readonly intervalMs: number;
+  readonly punctuator: Punctuator;
+  next: number;
+  cancelled: boolean;
+}
+
+/**
+ * Punctuations of one kind (stream time or wall clock) for one task.
+ * A schedule fires at most once per call, with the current time, then moves
+ * to the next interval boundary after it: Kafka Streams skips missed
+ * intervals rather than firing a burst of catch-up punctuations.
+ */
+export class PunctuationQueue {
+  private readonly schedules: Schedule[] = [];
+
+  /** Adds a schedule whose first firing is at `first`. */
+  schedule(first: number, intervalMs: number, punctuator: Punctuator): Cancellable {
+    const entry: Schedule = { intervalMs, punctuator, next: first, cancelled: false };
+    this.schedules.push(entry);
+    return {
+      cancel: () => {
+        entry.cancelled = true;
+      },
+    };
+  }
+
+  /** Fires every schedule due at `now`; returns how many fired. */
+  mayPunctuate(now: number, run: (fire: () => void) => void): number {
+    let fired = 0;
+    for (const entry of this.schedules) {
+      if (entry.cancelled || now < entry.next) continue;
+      const start = Number.isFinite(entry.next) ? entry.next : now;
+      entry.next = start + Math.floor((now - start) / entry.intervalMs + 1) * entry.intervalMs;
+      run(() => entry.punctuator(now));
+      fired++;
+    }
+    return fired;
+  }
+}

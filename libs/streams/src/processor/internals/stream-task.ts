@@ -1,0 +1,221 @@
+import { join } from 'node:path';
+import { SerializationError, TopologyError } from '../../errors';
+import { TaskStore } from '../../state/internals/metered-stores';
+import { StreamsMetrics } from '../../telemetry/metrics';
+import { withRecordContext } from '../../telemetry/tracing';
+import {
+  Cancellable,
+  PunctuationType,
+  Punctuator,
+  RecordHeaders,
+  RecordMetadata,
+  recordTimestampExtractor,
+  StreamRecord,
+} from '../api';
+import { ProcessorNode, RuntimeNode, SinkNode, SourceNode, TaskServices } from './processor-nodes';
+import { PunctuationQueue } from './punctuation-queue';
+import { RecordCollector } from './record-collector';
+import { SourceDef, SubtopologyDef } from './topology-layout';
+
+/** A record as it arrives from a topic, before deserialization. */
+export interface InputRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly timestamp: number;
+  readonly headers: RecordHeaders;
+}
+
+/** What to do with a record whose key or value cannot be deserialized. */
+export type DeserializationErrorPolicy = 'fail' | 'continue';
+
+/** What a task needs from whoever runs it (the runtime or the TopologyTestDriver). */
+export interface TaskEnvironment {
+  readonly applicationId: string;
+  readonly collector: RecordCollector;
+  readonly metrics: StreamsMetrics;
+  readonly stateDir: string | undefined;
+  readonly deserializationErrors: DeserializationErrorPolicy;
+  /** Resolves a store's changelog topic (undefined when logging is off). */
+  changelogTopic(storeName: string): string | undefined;
+  wallClock(): number;
+}
+
+/**
+ * One sub-topology for one partition: the unit of parallelism, state and
+ * (under exactly-once) of transactions. The runtime and the
+ * TopologyTestDriver both drive this class; neither re-implements processing.
+ */
+export class StreamTask implements TaskServices {
+  readonly id: string;
+  readonly applicationId: string;
+  /** Next offset to consume per input topic; what a commit records. */
+  readonly consumedOffsets = new Map<string, number>();
+  private readonly sources = new Map<string, { def: SourceDef; node: SourceNode }>();
+  private readonly processors: ProcessorNode[] = [];
+  private readonly storesByName = new Map<string, TaskStore>();
+  private readonly storeAccess = new Map<string, Set<string>>();
+  private readonly streamPunctuations = new PunctuationQueue();
+  private readonly wallPunctuations = new PunctuationQueue();
+  private metadata: RecordMetadata | undefined;
+  private timestamp = 0;
+  private time = -1;
+
+  constructor(
+    readonly subtopology: SubtopologyDef,
+    readonly partition: number,
+    private readonly env: TaskEnvironment,
+  ) {
+    this.id = `${subtopology.id}_${partition}`;
+    this.applicationId = env.applicationId;
+    this.buildNodes();
+  }
+
+  get taskId(): string {
+    return this.id;
+  }
+
+  /** The task's stores, for restore and interactive queries. */
+  get stores(): ReadonlyMap<string, TaskStore> {
+    return this.storesByName;
+  }
+
+  /** `<state.dir>/<application.id>/<taskId>`, when a state dir is configured. */
+  get stateDir(): string | undefined {
+    return this.env.stateDir === undefined ? undefined : join(this.env.stateDir, this.applicationId, this.id);
+  }
+
+  /** The changelog topic of one of this task's stores, if logged. */
+  changelogTopic(storeName: string): string | undefined {
+    return this.env.changelogTopic(storeName);
+  }
+
+  /** Opens stores. Restore (runtime only) happens between this and {@link initializeProcessors}. */
+  initializeStores(): void {
+    for (const store of this.storesByName.values()) {
+      store.init({
+        applicationId: this.applicationId,
+        taskId: this.id,
+        partition: this.partition,
+        changelogTopic: this.env.changelogTopic(store.name),
+        collector: this.env.collector,
+        taskStateDir: this.stateDir,
+        metrics: this.env.metrics,
+        currentTimestamp: () => this.timestamp,
+      });
+    }
+  }
+
+  /** Calls `init` on every processor; after this the task processes records. */
+  initializeProcessors(): void {
+    for (const p of this.processors) p.init(this, this.storeAccess.get(p.name) ?? new Set());
+  }
+
+  /** Processes one input record synchronously through the sub-topology. */
+  process(input: InputRecord): void {
+    const source = this.sources.get(input.topic);
+    if (!source) throw new TopologyError(`Task ${this.id} has no source for topic '${input.topic}'.`);
+    const record = this.deserialize(source.def, input);
+    this.consumedOffsets.set(input.topic, input.offset + 1);
+    if (record === undefined) return;
+    if (record.timestamp < 0) {
+      this.env.metrics.droppedRecords.add(1, { reason: 'negative-timestamp' });
+      return;
+    }
+    if (record.timestamp > this.time) this.time = record.timestamp;
+    this.metadata = { topic: input.topic, partition: input.partition, offset: input.offset };
+    this.timestamp = record.timestamp;
+    withRecordContext(record.headers, input.topic, () => source.node.process(record));
+    this.env.metrics.recordsProcessed.add(1);
+    this.metadata = undefined;
+    this.streamPunctuations.mayPunctuate(this.time, (fire) => fire());
+  }
+
+  /** Fires wall-clock punctuations due at `now`. */
+  punctuateWallClock(now: number): number {
+    return this.wallPunctuations.mayPunctuate(now, (fire) => fire());
+  }
+
+  /** Flushes caches (forwarding their entries downstream) and stores. Part of every commit. */
+  flush(): void {
+    for (const store of this.storesByName.values()) store.flush();
+  }
+
+  /** Closes processors and stores. */
+  close(): void {
+    for (const p of this.processors) p.close();
+    for (const store of this.storesByName.values()) store.close();
+  }
+
+  recordMetadata(): RecordMetadata | undefined {
+    return this.metadata;
+  }
+  store(name: string): unknown {
+    return this.storesByName.get(name);
+  }
+  streamTime(): number {
+    return this.time;
+  }
+  wallClock(): number {
+    return this.env.wallClock();
+  }
+  get metrics(): StreamsMetrics {
+    return this.env.metrics;
+  }
+
+  schedule(intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable {
+    if (type === PunctuationType.STREAM_TIME) {
+      // Kafka Streams fires the first stream-time punctuation on the first record.
+      return this.streamPunctuations.schedule(Number.NEGATIVE_INFINITY, intervalMs, punctuator);
+    }
+    return this.wallPunctuations.schedule(this.env.wallClock() + intervalMs, intervalMs, punctuator);
+  }
+
+  private deserialize(def: SourceDef, input: InputRecord): StreamRecord<unknown, unknown> | undefined {
+    try {
+      const key = input.key === null ? null : def.keySerde.deserialize(input.key, input.topic);
+      const value = input.value === null ? null : def.valueSerde.deserialize(input.value, input.topic);
+      const extractor = def.timestampExtractor ?? recordTimestampExtractor;
+      const timestamp = extractor({ ...input, key, value }, this.time);
+      return { key, value, timestamp, headers: input.headers };
+    } catch (err) {
+      if (this.env.deserializationErrors === 'continue') {
+        this.env.metrics.droppedRecords.add(1, { reason: 'deserialization' });
+        return undefined;
+      }
+      throw new SerializationError(
+        `Cannot deserialize ${input.topic}-${input.partition}@${input.offset}: ${(err as Error).message}. ` +
+          `Fix the producer, or set 'deserialization.exception.handler' to 'continue' to skip such records.`,
+        err,
+      );
+    }
+  }
+
+  private buildNodes(): void {
+    const nodes = new Map<string, RuntimeNode>();
+    for (const def of this.subtopology.nodes) {
+      let node: RuntimeNode;
+      if (def.kind === 'source') {
+        const source = new SourceNode(def.name);
+        for (const topic of def.topics) this.sources.set(topic, { def, node: source });
+        node = source;
+      } else if (def.kind === 'sink') {
+        node = new SinkNode(def, this.env.collector);
+      } else {
+        const processor = new ProcessorNode(def.name, def.supplier());
+        this.processors.push(processor);
+        node = processor;
+      }
+      for (const parent of def.parents) nodes.get(parent)?.children.push(node);
+      nodes.set(def.name, node);
+    }
+    for (const { builder, processors } of this.subtopology.stores) {
+      this.storesByName.set(builder.name, builder.build() as TaskStore);
+      for (const p of processors) {
+        this.storeAccess.set(p, (this.storeAccess.get(p) ?? new Set()).add(builder.name));
+      }
+    }
+  }
+}

@@ -1,0 +1,249 @@
+import { Admin, Consumer, EachBatchPayload, Kafka, Partitioners, Producer } from 'kafkajs';
+import { TaskMigratedError } from '../../errors';
+import { SubtopologyDef } from '../../processor/internals/topology-layout';
+import { StreamsMetrics } from '../../telemetry/metrics';
+import { ResolvedStreamsConfig } from '../streams-config';
+import { OutputBuffer } from './output-buffer';
+import { PartitionReader } from './partition-reader';
+import { streamsPartitionAssigner } from './streams-assigner';
+import { TaskManager } from './task-manager';
+
+/** How often the thread checks commit deadlines and wall-clock punctuations when idle. */
+const TICK_MS = 50;
+
+/** Callbacks from the thread to its KafkaStreams instance. */
+export interface ThreadListener {
+  onRebalance(): void;
+  onAssignment(): void;
+  onTaskStatus(): void;
+  onFatal(err: unknown): void;
+}
+
+/**
+ * The consumer loop (Kafka Streams' `StreamThread`). Node runs one thread,
+ * so one loop drives every task of the instance. All work on tasks (batches,
+ * commits, punctuations, reassignment) runs through one promise lane, so no
+ * two of them interleave across an `await`.
+ */
+export class StreamThread {
+  readonly tasks: TaskManager;
+  private readonly reader: PartitionReader;
+  private readonly admin: Admin;
+  private readonly producer: Producer | undefined;
+  private readonly consumer: Consumer;
+  private lane: Promise<unknown> = Promise.resolve();
+  private lastCommit = Date.now();
+  private commitRequested = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly config: ResolvedStreamsConfig,
+    private readonly subtopologies: SubtopologyDef[],
+    metrics: StreamsMetrics,
+    private readonly listener: ThreadListener,
+  ) {
+    const eos = config.guarantee === 'exactly_once_v2';
+    this.reader = new PartitionReader(kafka);
+    this.admin = kafka.admin();
+    this.producer = eos
+      ? undefined
+      : kafka.producer({
+          idempotent: true,
+          createPartitioner: Partitioners.DefaultPartitioner,
+          allowAutoTopicCreation: false,
+        });
+    const sourceTopics = new Map(subtopologies.map((s) => [s.id, s.sourceTopics]));
+    this.consumer = kafka.consumer({
+      groupId: config.applicationId,
+      partitionAssigners: [
+        streamsPartitionAssigner({ sourceTopics }, () => ({
+          version: 1,
+          server: config.applicationServer ?? null,
+          tasks: [...this.tasks.handles.keys()],
+        })),
+      ],
+      sessionTimeout: config.sessionTimeoutMs,
+      heartbeatInterval: Math.floor(config.sessionTimeoutMs / 5),
+      readUncommitted: !eos,
+      maxWaitTimeInMs: 100,
+      allowAutoTopicCreation: false,
+    });
+    this.tasks = new TaskManager({
+      kafka,
+      config,
+      subtopologies,
+      admin: this.admin,
+      reader: this.reader,
+      metrics,
+      consumer: () => this.consumer,
+      producer: this.producer,
+      sharedOutput: eos ? undefined : new OutputBuffer(10_000, () => (this.commitRequested = true)),
+      requestCommit: () => (this.commitRequested = true),
+      onTaskStatus: () => listener.onTaskStatus(),
+      onFatal: (err) => this.fail(err),
+    });
+  }
+
+  /** The consumer, for group membership queries. */
+  get groupConsumer(): Consumer {
+    return this.consumer;
+  }
+
+  async start(): Promise<void> {
+    await this.admin.connect();
+    await this.reader.connect(
+      this.subtopologies.flatMap((s) => [
+        ...s.sourceTopics,
+        ...s.stores.map((st) => `${this.config.applicationId}-${st.builder.name}-changelog`),
+      ]),
+    );
+    await this.producer?.connect();
+    const { GROUP_JOIN, REBALANCING, CRASH } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, ({ payload }) => {
+      const ids = new Set<string>();
+      for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
+        for (const p of partitions) {
+          const id = this.tasks.taskIdFor(topic, p);
+          if (id !== undefined) ids.add(id);
+        }
+      }
+      void this.serial(() => this.tasks.assign(ids)).then(
+        () => this.listener.onAssignment(),
+        (err) => this.fail(err),
+      );
+    });
+    this.consumer.on(REBALANCING, () => this.listener.onRebalance());
+    this.consumer.on(CRASH, ({ payload }) => {
+      if (!payload.restart) this.fail(payload.error);
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: [...new Set(this.subtopologies.flatMap((s) => s.sourceTopics))],
+      fromBeginning: true,
+    });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      // Group errors (rebalance, lost membership) go back to kafkajs, which rejoins; any other
+      // error is fatal for the instance (Kafka Streams' default uncaught-exception response).
+      eachBatch: (payload) =>
+        this.serial(() => this.onBatch(payload)).catch((err: unknown) => {
+          if (isGroupMembershipError(err)) throw err;
+          this.fail(err);
+        }),
+    });
+    this.timer = setInterval(
+      () => void this.serial(() => this.tick()).catch((err) => this.fail(err)),
+      TICK_MS,
+    );
+  }
+
+  /** Stops consuming, commits, closes tasks and disconnects. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.timer);
+    // Commit while the consumer still runs: kafkajs cannot commit offsets once stopped.
+    await this.serial(() => this.tasks.closeAll()).catch((err: unknown) => this.listener.onFatal(err));
+    await this.consumer.stop().catch(() => undefined);
+    await this.consumer.disconnect().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+    await this.reader.disconnect().catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
+  }
+
+  /** Admin client of this instance (for group descriptions). */
+  get adminClient(): Admin {
+    return this.admin;
+  }
+
+  private async onBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
+    if (this.stopped) return;
+    const handle = await this.tasks.ready(batch.topic, batch.partition);
+    if (!handle) return;
+    const position = handle.positions.get(batch.topic) ?? 0;
+    try {
+      for (const m of batch.messages) {
+        if (!isRunning() || isStale() || handle.closed) break;
+        const offset = Number(m.offset);
+        if (offset >= position) {
+          handle.task.process({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset,
+            key: m.key,
+            value: m.value,
+            timestamp: Number(m.timestamp),
+            headers: normaliseHeaders(m.headers),
+          });
+          handle.positions.set(batch.topic, offset + 1);
+        }
+        resolveOffset(m.offset);
+      }
+    } catch (err) {
+      if (!(err instanceof TaskMigratedError)) throw err;
+      await this.tasks.closeDirty(handle, true);
+    }
+    await this.maybeCommit();
+    await heartbeat();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    const now = Date.now();
+    for (const h of this.tasks.handles.values()) if (h.running) h.task.punctuateWallClock(now);
+    await this.maybeCommit();
+  }
+
+  private async maybeCommit(): Promise<void> {
+    if (this.commitRequested || Date.now() - this.lastCommit >= this.config.commitIntervalMs) {
+      this.commitRequested = false;
+      this.lastCommit = Date.now();
+      await this.tasks.commitAll();
+    }
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lane.then(fn);
+    this.lane = run.catch(() => undefined);
+    return run;
+  }
+
+  private fail(err: unknown): void {
+    if (this.stopped) return;
+    this.listener.onFatal(err);
+  }
+}
+
+const GROUP_ERRORS = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'UNKNOWN_MEMBER_ID',
+  'ILLEGAL_GENERATION',
+  'NOT_COORDINATOR',
+]);
+
+function isGroupMembershipError(err: unknown): boolean {
+  const type = (err as { type?: string }).type;
+  return type !== undefined && GROUP_ERRORS.has(type);
+}
+
+/** kafkajs header values may be arrays or undefined; tasks see the first value of each. */
+function normaliseHeaders(
+  headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined,
+) {
+  const out: Record<string, Buffer | string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    const value = Array.isArray(v) ? v[0] : v;
+    if (value !== undefined) out[k] = value;
+  }
+  return out;
+}

@@ -1,0 +1,101 @@
+import type { KafkaConfig } from 'kafkajs';
+import { StreamsConfigError } from '../errors';
+import { DeserializationErrorPolicy } from '../processor/internals/stream-task';
+
+/** `processing.guarantee` values. */
+export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2';
+
+/**
+ * Configuration of a {@link KafkaStreams} instance. Keys follow Kafka
+ * Streams' names so its documentation applies.
+ */
+export interface StreamsConfig {
+  /** Consumer group id and prefix of internal topics. Required. */
+  readonly 'application.id': string;
+  /** Broker list; required unless `kafka` carries one. */
+  readonly 'bootstrap.servers'?: string | string[];
+  /** Default `at_least_once`. */
+  readonly 'processing.guarantee'?: ProcessingGuarantee;
+  /** How often tasks commit; default 30000, or 100 under exactly_once_v2 (as in Kafka Streams). */
+  readonly 'commit.interval.ms'?: number;
+  /** Directory for persistent stores and their checkpoints. */
+  readonly 'state.dir'?: string;
+  /** Create missing internal topics (default true); false only verifies them (for KafkaTopic-managed clusters). */
+  readonly 'internal.topics.create'?: boolean;
+  /** Replication factor of created internal topics; default -1 (the broker's default). */
+  readonly 'replication.factor'?: number;
+  /** `host:port` where this instance serves interactive queries, advertised to the group. */
+  readonly 'application.server'?: string;
+  /** `fail` (default) or `continue`: what to do with records the source serdes cannot read. */
+  readonly 'deserialization.exception.handler'?: DeserializationErrorPolicy;
+  /** Transaction timeout under exactly_once_v2; default 10000 (Kafka Streams' default). */
+  readonly 'transaction.timeout.ms'?: number;
+  /** Consumer session timeout; default 10000. */
+  readonly 'session.timeout.ms'?: number;
+  /** Extra kafkajs client settings (SSL, SASL, logging); `brokers` here is used if `bootstrap.servers` is absent. */
+  readonly kafka?: Partial<KafkaConfig>;
+}
+
+/** A validated configuration with defaults applied. */
+export interface ResolvedStreamsConfig {
+  readonly applicationId: string;
+  readonly brokers: string[];
+  readonly guarantee: ProcessingGuarantee;
+  readonly commitIntervalMs: number;
+  readonly stateDir: string | undefined;
+  readonly createInternalTopics: boolean;
+  readonly replicationFactor: number;
+  readonly applicationServer: string | undefined;
+  readonly deserializationErrors: DeserializationErrorPolicy;
+  readonly transactionTimeoutMs: number;
+  readonly sessionTimeoutMs: number;
+  readonly kafka: Partial<KafkaConfig>;
+}
+
+/** Validates `config` once, at construction, so a bad value fails fast with its name. */
+export function resolveStreamsConfig(config: StreamsConfig): ResolvedStreamsConfig {
+  const appId = config['application.id'];
+  if (typeof appId !== 'string' || !/^[a-zA-Z0-9._-]+$/.test(appId)) {
+    throw new StreamsConfigError(
+      `'application.id' must be a non-empty topic-safe name ([a-zA-Z0-9._-]), got '${appId}'.`,
+    );
+  }
+  const servers = config['bootstrap.servers'] ?? config.kafka?.brokers;
+  const brokers =
+    typeof servers === 'string'
+      ? servers
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : servers;
+  if (!Array.isArray(brokers) || brokers.length === 0) {
+    throw new StreamsConfigError(`'bootstrap.servers' is required, e.g. '127.0.0.1:9092'.`);
+  }
+  const guarantee = config['processing.guarantee'] ?? 'at_least_once';
+  if (guarantee !== 'at_least_once' && guarantee !== 'exactly_once_v2') {
+    throw new StreamsConfigError(
+      `'processing.guarantee' must be 'at_least_once' or 'exactly_once_v2', got '${guarantee}'.`,
+    );
+  }
+  const commitIntervalMs = config['commit.interval.ms'] ?? (guarantee === 'exactly_once_v2' ? 100 : 30_000);
+  if (!(commitIntervalMs >= 0))
+    throw new StreamsConfigError(`'commit.interval.ms' must be >= 0, got ${commitIntervalMs}.`);
+  const server = config['application.server'];
+  if (server !== undefined && !/^[^:]+:\d+$/.test(server)) {
+    throw new StreamsConfigError(`'application.server' must be 'host:port', got '${server}'.`);
+  }
+  return {
+    applicationId: appId,
+    brokers,
+    guarantee,
+    commitIntervalMs,
+    stateDir: config['state.dir'],
+    createInternalTopics: config['internal.topics.create'] ?? true,
+    replicationFactor: config['replication.factor'] ?? -1,
+    applicationServer: server,
+    deserializationErrors: config['deserialization.exception.handler'] ?? 'fail',
+    transactionTimeoutMs: config['transaction.timeout.ms'] ?? 10_000,
+    sessionTimeoutMs: config['session.timeout.ms'] ?? 10_000,
+    kafka: config.kafka ?? {},
+  };
+}
