@@ -177,6 +177,22 @@ export class SchemaNotRegisteredError extends EventsError {
   }
 }
 
+/**
+ * `encodeSync` was called before the writer id of the subject was resolved.
+ * Retriable: call the async `encode` once for the topic (at start-up), which
+ * looks the id up; `encodeSync` serves every later record.
+ */
+export class WriterIdNotResolvedError extends EventsError {
+  constructor(readonly subject: string) {
+    super(
+      'EDA_EVENTS_WRITER_ID_NOT_RESOLVED',
+      `The writer schema id of subject ${subject} is not resolved yet. Call the async encode() once for this ` +
+        `topic (for example at start-up); encodeSync() serves every later record.`,
+      { retriable: true },
+    );
+  }
+}
+
 /** One reason two schemas do not resolve, pinned to a field path. */
 export interface CompatibilityIssue {
   /** Dotted path from the record, e.g. `ItemTransaction.quantity`. */

@@ -30,6 +30,7 @@ export {
   RegistryUnavailableError,
   SchemaNotLoadedError,
   SchemaNotRegisteredError,
+  WriterIdNotResolvedError,
   TruncatedPayloadError,
   UnknownMagicByteError,
   UnknownSchemaIdError,

@@ -67,6 +67,7 @@ export {
   type StoreType,
 } from './kstream/options';
 export { TimeWindows } from './kstream/time-windows';
+export { Deduplicated } from './kstream/deduplicated';
 export { StreamsMetrics, TotalCounter, METER_NAME } from './telemetry/metrics';
 export { TRACER_NAME } from './telemetry/tracing';
 export { KafkaStreams, type KeyQueryMetadata } from './runtime/kafka-streams';

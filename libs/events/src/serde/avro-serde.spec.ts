@@ -8,6 +8,7 @@ import {
   TruncatedPayloadError,
   UnknownMagicByteError,
   UnknownSchemaIdError,
+  WriterIdNotResolvedError,
 } from '../errors';
 import type { ItemTransaction, StoreInventory } from '../generated/inventory-records';
 import { InMemorySchemaRegistry } from '../registry/in-memory-schema-registry';
@@ -60,6 +61,22 @@ describe('AvroSerde', () => {
     expect(() => consumer.decodeSync(frame)).toThrow(SchemaNotLoadedError);
     await consumer.decode(frame);
     expect(consumer.decodeSync(frame)).toEqual(tx);
+  });
+
+  it('encodes synchronously once the writer id is resolved, and says how to resolve it before', async () => {
+    const { serde } = await registeredSerde();
+    expect(() => serde.encodeSync('items', tx)).toThrow(WriterIdNotResolvedError);
+    const framed = await serde.encode('items', tx);
+    expect(serde.encodeSync('items', tx)).toEqual(framed);
+  });
+
+  it('preloads a writer schema by id, so decodeSync reads its records from the first one', async () => {
+    const { registry, serde } = await registeredSerde();
+    const frame = await serde.encode('items', tx);
+    const consumer = new AvroSerde<ItemTransaction>({ registry, schema: inventorySchemas.ItemTransaction });
+    await consumer.preloadWriterSchema(frame.readInt32BE(1));
+    expect(consumer.decodeSync(frame)).toEqual(tx);
+    await expect(consumer.preloadWriterSchema(999_999)).rejects.toThrow(UnknownSchemaIdError);
   });
 
   it('refuses to produce a schema that is not registered, telling the user to deploy', async () => {

@@ -16,6 +16,7 @@ import {
   SchemaNotLoadedError,
   SchemaNotRegisteredError,
   TruncatedPayloadError,
+  WriterIdNotResolvedError,
 } from '../errors';
 import { readIssues } from '../compatibility/avro-compatibility';
 import type { SchemaRegistryClient } from '../registry/schema-registry-client';
@@ -96,6 +97,18 @@ export class AvroSerde<T> {
   }
 
   /**
+   * Synchronous encode for engines whose serdes cannot await (`@eda/streams`).
+   * Works once the subject's writer id is cached, i.e. after {@link encode}
+   * succeeded for `topic`; otherwise throws a retriable {@link WriterIdNotResolvedError}.
+   */
+  encodeSync(topic: string, value: T): Buffer {
+    const subject = this.subjectFor(topic);
+    const id = this.idBySubject.get(subject);
+    if (id === undefined) throw new WriterIdNotResolvedError(subject);
+    return this.frame(id, value);
+  }
+
+  /**
    * Decodes a framed record. `context` (topic, partition, offset) is named in
    * every error. Errors are {@link EventsError}s: `retriable` ones (registry
    * down) deserve a retry, the rest a dead-letter topic.
@@ -127,6 +140,16 @@ export class AvroSerde<T> {
       throw new SchemaNotLoadedError(id, context);
     }
     return reader(payload, id, context) as T;
+  }
+
+  /**
+   * Fetches writer schema `id` and builds its reader now, so {@link decodeSync}
+   * serves records written with it from the first one (engines whose serdes
+   * cannot await load the subject's versions at start-up). Rejects like
+   * {@link decode} would: unknown id, incompatible schema, registry down.
+   */
+  async preloadWriterSchema(id: number): Promise<void> {
+    if (!this.readerById.has(id)) await this.loadReader(id);
   }
 
   /** Resolves and caches the writer id for `topic`'s subject. */

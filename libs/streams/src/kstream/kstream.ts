@@ -1,4 +1,5 @@
 import { KeyValue, Windowed } from '../state/stores';
+import { Deduplicated } from './deduplicated';
 import { Branched, Grouped, Materialized, Named, Produced } from './options';
 import { TimeWindows } from './time-windows';
 
@@ -57,6 +58,20 @@ export interface KStream<K, V> {
   merge(other: KStream<K, V>, named?: Named): KStream<K, V>;
   /** Routes each record to the first branch whose predicate it passes (KIP-418). */
   split(named?: Named): BranchedKStream<K, V>;
+  /**
+   * Drops a record whose id (from `idSelector`) was already seen within the
+   * window of `deduplicated`, in event time; forwards the rest unchanged.
+   * The ids live in a change-logged window store, so a restart or a task
+   * moving to another instance never counts a duplicate twice. Duplicates
+   * must share the key (and so the partition) of the original: deduplicate
+   * before re-keying. Dropped duplicates count in `streams.records.dropped{reason="duplicate"}`.
+   *
+   * @example
+   * ```ts
+   * transactions.deduplicate((_, tx) => tx.id, Deduplicated.as<string>('tx-ids').withIdSerde(Serdes.String()));
+   * ```
+   */
+  deduplicate<ID>(idSelector: KeyValueMapper<K, V, ID>, deduplicated: Deduplicated<ID>): KStream<K, V>;
   /** Writes to a topic; serdes from `produced`, else the stream's own. */
   to(topic: string, produced?: Produced<K, V>): void;
   /** Groups by the current key (repartitions first if the key may have changed). */

@@ -1,6 +1,7 @@
 import { TopologyError } from '../../errors';
 import { ProcessorSupplier } from '../../processor/api';
-import { Serde } from '../../serdes/serde';
+import { Serde, Serdes } from '../../serdes/serde';
+import { StoreBuilder, Stores } from '../../state/store-builders';
 import { KeyValue } from '../../state/stores';
 import {
   BranchedKStream,
@@ -12,8 +13,10 @@ import {
   ValueJoiner,
   ValueMapper,
 } from '../kstream';
+import { Deduplicated } from '../deduplicated';
 import { Branched, Grouped, Named, Produced } from '../options';
 import { KGroupedStreamImpl } from './kgrouped-stream-impl';
+import { DeduplicateProcessor } from './processors/deduplicate-processor';
 import {
   branchProcessor,
   filterProcessor,
@@ -176,6 +179,34 @@ export class KStreamImpl<K, V> implements KStream<K, V>, GraphPosition<K, V> {
       noDefaultBranch: () => result,
     };
     return api;
+  }
+
+  deduplicate<ID>(idSelector: KeyValueMapper<K, V, ID>, deduplicated: Deduplicated<ID>): KStream<K, V> {
+    const { storeName, idSerde, windowMs } = deduplicated;
+    if (!idSerde) {
+      throw new TopologyError(
+        `deduplicate('${storeName}') needs an id serde: pass Deduplicated.as(...).withIdSerde(...).`,
+      );
+    }
+    // Ids are filed in buckets of one window; two buckets of retention keep every neighbour a lookup needs.
+    const supplier = Stores.inMemoryWindowStore(storeName, 2 * windowMs, windowMs);
+    this.graph.addStore(
+      Stores.windowStoreBuilder(
+        supplier,
+        idSerde,
+        Serdes.Long(),
+      ).withCachingDisabled() as StoreBuilder<unknown>,
+    );
+    const name = this.graph.newName('KSTREAM-DEDUPLICATE');
+    const processor = () => new DeduplicateProcessor<K, V, ID>(storeName, idSelector, windowMs);
+    this.graph.add({
+      kind: 'processor',
+      name,
+      parents: [this.nodeName],
+      supplier: processor as ProcessorSupplier<unknown, unknown, unknown, unknown>,
+      stores: [storeName],
+    });
+    return new KStreamImpl(this.graph, name, this.keySerde, this.valueSerde, this.repartitionRequired);
   }
 
   to(topic: string, produced?: Produced<K, V>): void {

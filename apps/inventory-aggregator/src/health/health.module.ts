@@ -1,0 +1,12 @@
+/** Health probes (Terminus). */
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { StreamsModule } from '../streams/streams.module';
+import { HealthController } from './health.controller';
+
+/** `/health/live` and `/health/ready`. */
+@Module({
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), StreamsModule],
+  controllers: [HealthController],
+})
+export class HealthModule {}

@@ -1,0 +1,173 @@
+/**
+ * Hosts the inventory topology in a `KafkaStreams` instance for the app's
+ * lifetime. Start-up never crashes on a missing dependency: the registry
+ * lookups and the group join are retried in the background, and until the
+ * instance is RUNNING (every assigned task restored) readiness says why not.
+ */
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { createSchemaRegistryClient } from '@eda/events';
+import { toKafkaJsConfig } from '@eda/kafka';
+import {
+  KafkaStreams,
+  Serdes,
+  StreamsState,
+  type KeyQueryMetadata,
+  type ReadOnlyKeyValueStore,
+  type ReadOnlyWindowStore,
+} from '@eda/streams';
+import {
+  aggregatorConfig,
+  kafkaConfig,
+  registryConfig,
+  type AggregatorSettings,
+  type KafkaSettings,
+  type RegistrySettings,
+} from '../config/aggregator.config';
+import { prepareInventorySerdes } from '../serdes/avro-streams-serde';
+import { buildInventoryTopology } from '../topology/inventory-topology';
+
+/** Why the instance is not serving yet, for readiness and logs. */
+export type StartupPhase = 'resolving-schemas' | 'joining' | 'started' | 'failed' | 'closed';
+
+/** The running topology and its interactive-query surface. */
+@Injectable()
+export class InventoryStreams implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(InventoryStreams.name);
+  private streams: KafkaStreams | undefined;
+  private phase: StartupPhase = 'resolving-schemas';
+  private lastError: string | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    @Inject(aggregatorConfig.KEY) private readonly settings: AggregatorSettings,
+    @Inject(kafkaConfig.KEY) private readonly kafkaSettings: KafkaSettings,
+    @Inject(registryConfig.KEY) private readonly registrySettings: RegistrySettings,
+  ) {}
+
+  /** Starts in the background, so the HTTP probes answer during restore. */
+  onApplicationBootstrap(): void {
+    void this.start();
+  }
+
+  /** Commits, closes tasks and leaves the group (the partitions move at once, not after a session timeout). */
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.phase = 'closed';
+    await this.streams?.close();
+  }
+
+  /** The engine's state (CREATED until the first start attempt got that far). */
+  get state(): StreamsState {
+    return this.streams?.state ?? StreamsState.CREATED;
+  }
+
+  /** Start-up phase and the last start-up or fatal error, for readiness. */
+  describe(): { phase: StartupPhase; state: StreamsState; error?: string } {
+    const fatal = this.streams?.fatalError as Error | undefined;
+    const error = fatal?.message ?? this.lastError;
+    return { phase: this.phase, state: this.state, ...(error ? { error } : {}) };
+  }
+
+  /** True once every assigned task has restored its stores and processes. */
+  get running(): boolean {
+    return this.state === StreamsState.RUNNING;
+  }
+
+  /** `host:port` this instance advertises. */
+  get applicationServer(): string {
+    return this.settings.applicationServer;
+  }
+
+  /** Local key-value store view; throws a retriable `InvalidStateStoreError` unless RUNNING. */
+  keyValueStore<V>(name: string): ReadOnlyKeyValueStore<string, V> {
+    return this.require().keyValueStore<string, V>(name);
+  }
+
+  /** Local window store view; throws a retriable `InvalidStateStoreError` unless RUNNING. */
+  windowStore<V>(name: string): ReadOnlyWindowStore<string, V> {
+    return this.require().windowStore<string, V>(name);
+  }
+
+  /** Which instance owns `key` of `store` (string keys, partitioned as the producer did). */
+  ownerOf(store: string, key: string): KeyQueryMetadata {
+    return this.require().queryMetadataForKey(store, key, Serdes.String());
+  }
+
+  /** The engine's metric totals (processed, dropped, restored, commits, ...). */
+  metrics(): Record<string, number> {
+    return this.streams?.metrics() ?? {};
+  }
+
+  private require(): KafkaStreams {
+    if (!this.streams) throw new StreamsNotStartedError(this.phase);
+    return this.streams;
+  }
+
+  private async start(): Promise<void> {
+    const { settings } = this;
+    try {
+      this.phase = 'resolving-schemas';
+      const registry = createSchemaRegistryClient(this.registrySettings);
+      const serdes = await prepareInventorySerdes(registry, settings.topics);
+      if (this.closed) return;
+      this.phase = 'joining';
+      const topology = buildInventoryTopology(settings, serdes);
+      const streams = new KafkaStreams(topology, {
+        'application.id': settings.applicationId,
+        'processing.guarantee': settings.processingGuarantee,
+        'application.server': settings.applicationServer,
+        'internal.topics.create': settings.createInternalTopics,
+        'deserialization.exception.handler': settings.deserializationErrors,
+        ...(settings.commitIntervalMs === undefined
+          ? {}
+          : { 'commit.interval.ms': settings.commitIntervalMs }),
+        kafka: streamsClientConfig(this.kafkaSettings),
+      });
+      streams.onStateChange((now, before) => {
+        this.logger.log(`streams ${before} -> ${now}`);
+        if (now === StreamsState.ERROR) {
+          this.phase = 'failed';
+          this.logger.error(`stream processing stopped: ${(streams.fatalError as Error)?.message}`);
+        }
+      });
+      this.streams = streams;
+      await streams.start();
+      this.phase = 'started';
+      this.lastError = undefined;
+      this.logger.log(
+        `processing ${settings.topics.items} as ${settings.applicationId} (${settings.processingGuarantee}), ` +
+          `serving queries as ${settings.applicationServer}`,
+      );
+    } catch (err) {
+      this.lastError = (err as Error).message;
+      this.streams = undefined;
+      if (this.closed) return;
+      this.logger.error(`not started, retrying in ${settings.startRetryMs} ms: ${this.lastError}`);
+      this.retryTimer = setTimeout(() => void this.start(), settings.startRetryMs);
+    }
+  }
+}
+
+/**
+ * Connection, TLS and SASL settings for the engine's clients, without
+ * `KAFKA_RETRIES`: the engine's transactional producers are idempotent, and
+ * capping their retries could break exactly-once (kafkajs warns about it);
+ * the engine keeps its own retry policy.
+ */
+function streamsClientConfig(settings: KafkaSettings) {
+  const { retry: _capped, ...config } = toKafkaJsConfig(settings);
+  return config;
+}
+
+/** Queries before the engine exists. Retriable: the instance is still starting. */
+export class StreamsNotStartedError extends Error {
+  readonly code = 'EDA_AGGREGATOR_NOT_STARTED';
+  readonly retriable = true;
+
+  constructor(phase: StartupPhase) {
+    super(`The aggregator is still starting (${phase}); retry shortly.`);
+    this.name = 'StreamsNotStartedError';
+  }
+}
