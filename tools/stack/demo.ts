@@ -1,6 +1,6 @@
 /**
- * `npm start`'s demo step: runs the store simulator (3001) and the inventory
- * aggregator (3002) from source, waits until both are ready, sends a short
+ * `npm start`'s demo step: runs the store simulator (3001), the inventory
+ * aggregator (3002) and the inventory dashboard (3000) from source, waits until both are ready, sends a short
  * seeded simulation, and prints where to look. Runs until Ctrl-C, which stops
  * both apps gracefully (SIGTERM).
  *
@@ -64,12 +64,17 @@ function stop(code: number): void {
 }
 
 async function main(): Promise<void> {
-  children.push(serve('store-simulator', 3001), serve('inventory-aggregator', 3002));
+  children.push(
+    serve('store-simulator', 3001),
+    serve('inventory-aggregator', 3002),
+    serve('inventory-dashboard', 3000),
+  );
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
   await Promise.all([
     ready('store-simulator', 'http://127.0.0.1:3001'),
     ready('inventory-aggregator', 'http://127.0.0.1:3002'),
+    ready('inventory-dashboard', 'http://127.0.0.1:3000'),
   ]);
 
   const started = await fetch('http://127.0.0.1:3001/api/simulations', {
@@ -94,6 +99,7 @@ async function main(): Promise<void> {
 Apps are up (Ctrl-C stops them).
   store-simulator       http://127.0.0.1:3001   POST /api/simulations, GET /api/simulations/${id}
   inventory-aggregator  http://127.0.0.1:3002   GET /api/items/:sku, /api/stores/:storeId/inventory, /api/stores/:storeId/sales
+  inventory-dashboard   http://127.0.0.1:3000   the live page (server-sent events); low-stock alerts go to inventory.alerts
   Try:  curl -s localhost:3002/api/items/SKU-00001
         curl -s localhost:3002/api/stores/store-001/inventory
         curl -s 'localhost:3002/api/stores/store-001/sales?from=2026-01-01T00:00:00Z&to=2026-01-01T00:10:00Z'

@@ -44,3 +44,28 @@ export {
   KafkaHealthIndicator,
   kafkaHealthIndicatorProvider,
 } from './health/kafka-health.indicator';
+
+export {
+  FailureHeaders,
+  MAX_ERROR_MESSAGE_LENGTH,
+  failureHeaders,
+  headerText,
+  readFailureHeaders,
+  withoutFailureHeaders,
+  type FailureInfo,
+  type OriginalRecordRef,
+} from './dead-letter/dead-letter-headers';
+export { RetryTopology, type FailureRoute } from './dead-letter/retry-topology';
+export {
+  FailedRecordRouter,
+  isRetriable,
+  type FailedRecord,
+  type RoutedFailure,
+} from './dead-letter/failed-record-router';
+export { waitUntilDue, type WaitUntilDueOptions } from './dead-letter/retry-delay';
+export {
+  replayDeadLetters,
+  type DeadLetterFilter,
+  type ReplayedRecord,
+  type ReplayOptions,
+} from './dead-letter/dead-letter-replayer';

@@ -1,0 +1,92 @@
+/**
+ * Liveness follows the consumer's real lifecycle events: a kafkajs CRASH turns
+ * `/health/live` red (the pod restarts), a rebalance does not; readiness waits
+ * for the view to catch up.
+ */
+import 'reflect-metadata';
+import { EventEmitter } from 'node:events';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
+import type { Admin, Consumer } from 'kafkajs';
+import { ClientStateProbe, kafkaHealthIndicatorProvider } from '@eda/kafka';
+import { dashboardConfig, dashboardSettingsFromEnv } from '../config/dashboard.config';
+import { ConsumerProgress } from '../consumer/consumer-progress';
+import { DashboardKafka } from '../consumer/dashboard-kafka';
+import { HealthController } from './health.controller';
+
+/** A consumer that only emits kafkajs instrumentation events, as the real one does. */
+function eventOnlyConsumer() {
+  const emitter = new EventEmitter();
+  const events = {
+    CONNECT: 'consumer.connect',
+    GROUP_JOIN: 'consumer.group_join',
+    REBALANCING: 'consumer.rebalancing',
+    STOP: 'consumer.stop',
+    DISCONNECT: 'consumer.disconnect',
+    CRASH: 'consumer.crash',
+  };
+  const consumer = {
+    events,
+    on: (event: string, listener: (e: unknown) => void) => emitter.on(event, listener),
+  } as unknown as Consumer;
+  return { consumer, emit: (event: string, payload: object = {}) => emitter.emit(event, { payload }) };
+}
+
+describe('HealthController', () => {
+  let app: INestApplication;
+  let base: string;
+  const { consumer, emit } = eventOnlyConsumer();
+  const progress = new ConsumerProgress();
+  const kafka = {
+    consumerState: ClientStateProbe.forConsumer(consumer),
+    producerState: new ClientStateProbe(),
+    admin: {
+      connect: async () => undefined,
+      describeCluster: async () => ({ clusterId: 'c', brokers: [{}], controller: 1 }),
+    } as unknown as Admin,
+    progress,
+  };
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [TerminusModule.forRoot({ logger: false })],
+      controllers: [HealthController],
+      providers: [
+        kafkaHealthIndicatorProvider(HealthIndicatorService),
+        { provide: DashboardKafka, useValue: kafka },
+        { provide: dashboardConfig.KEY, useValue: dashboardSettingsFromEnv({}) },
+      ],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
+  });
+  afterAll(() => app.close());
+
+  it('stays live through a rebalance and turns red when the consumer crashes', async () => {
+    emit(consumer.events.GROUP_JOIN);
+    emit(consumer.events.REBALANCING);
+    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+    emit(consumer.events.CRASH, {
+      error: new Error('The group coordinator is not available'),
+      restart: false,
+    });
+    const response = await fetch(`${base}/health/live`);
+    expect(response.status).toBe(503);
+    expect(JSON.stringify(await response.json())).toContain('The group coordinator is not available');
+  });
+
+  it('is not ready while the view replays', async () => {
+    await progress.start(
+      {
+        fetchTopicOffsets: async () => [{ partition: 0, low: '0', high: '5', offset: '5' }],
+      } as unknown as Admin,
+      ['t'],
+    );
+    const body = (await (await fetch(`${base}/health/ready`)).json()) as {
+      error: Record<string, { message?: string }>;
+    };
+    expect(body.error['view']?.message).toBe('replaying the input topics');
+  });
+});

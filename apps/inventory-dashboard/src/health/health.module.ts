@@ -1,0 +1,14 @@
+/** Health probes (Terminus). */
+import { Module } from '@nestjs/common';
+import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
+import { kafkaHealthIndicatorProvider } from '@eda/kafka';
+import { ConsumerModule } from '../consumer/consumer.module';
+import { HealthController } from './health.controller';
+
+/** `/health/live` and `/health/ready`. */
+@Module({
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), ConsumerModule],
+  controllers: [HealthController],
+  providers: [kafkaHealthIndicatorProvider(HealthIndicatorService)],
+})
+export class HealthModule {}

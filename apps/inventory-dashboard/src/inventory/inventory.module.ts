@@ -1,0 +1,36 @@
+/** The Kafka handlers, the alerts they raise, and the live page over the view. */
+import { Module, OnApplicationBootstrap } from '@nestjs/common';
+import { AlertPublisher } from '../alerts/alert-publisher';
+import { ConsumerModule } from '../consumer/consumer.module';
+import { DashboardKafka } from '../consumer/dashboard-kafka';
+import { LiveController } from '../live/live.controller';
+import { LiveUpdates } from '../live/live-updates';
+import { DashboardMetrics } from '../metrics/dashboard-metrics';
+import { MetricsModule } from '../metrics/metrics.module';
+import { InventoryEventsController } from './inventory-events.controller';
+import { InventoryView } from './inventory-view';
+
+/** Handlers (`@EventPattern`), alerts, page and server-sent events. */
+@Module({
+  imports: [ConsumerModule, MetricsModule],
+  controllers: [InventoryEventsController, LiveController],
+  providers: [AlertPublisher, LiveUpdates],
+})
+export class InventoryModule implements OnApplicationBootstrap {
+  constructor(
+    private readonly metrics: DashboardMetrics,
+    private readonly kafka: DashboardKafka,
+    private readonly view: InventoryView,
+    private readonly live: LiveUpdates,
+  ) {}
+
+  /** Connects the scrape-time gauges. */
+  onApplicationBootstrap(): void {
+    this.metrics.setSources({
+      lag: () => this.kafka.progress.report().lag,
+      caughtUp: () => this.kafka.progress.isCaughtUp(),
+      stores: () => this.view.storeCount,
+      liveClients: () => this.live.clients,
+    });
+  }
+}
