@@ -147,7 +147,9 @@ show_log_tail() {
 wait_ready() {
   local name="$1" check="$2" deadline=$((SECONDS + READY_TIMEOUT))
   while ! "$check"; do
-    if ! running_pid "$name" >/dev/null; then
+    # Only liveness here: right after the fork, /proc/<pid>/cmdline may still be
+    # the forking shell's, without the marker that running_pid looks for.
+    if ! kill -0 "$(cat "$(pid_file "$name")" 2>/dev/null)" 2>/dev/null; then
       show_log_tail "$name"
       die "$name exited during start-up; see $(log_file "$name")"
     fi
