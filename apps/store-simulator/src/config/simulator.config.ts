@@ -48,6 +48,12 @@ export function simulatorSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
     itemsTopic,
     /** Records per produce request. */
     batchSize: integer(env, 'SIMULATOR_BATCH_SIZE', 500, 1, 10_000),
+    /**
+     * How long a run keeps resending one batch through retriable errors (a
+     * broker restart, a leader election) before it fails. Like the Java
+     * producer's delivery.timeout.ms, whose default it takes.
+     */
+    retryBudgetMs: integer(env, 'SIMULATOR_RETRY_BUDGET_MS', 120_000, 0, 3_600_000),
     /** Upper bound of `count` in one simulation. */
     maxCount: integer(env, 'SIMULATOR_MAX_COUNT', 10_000_000, 1, Number.MAX_SAFE_INTEGER),
     /** Finished simulations kept for `GET /api/simulations/:id`. */

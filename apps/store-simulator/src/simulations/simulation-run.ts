@@ -5,7 +5,7 @@
  *
  *   running ──► completed   (count reached)
  *           ──► stopped     (stop() or shutdown)
- *           ──► failed      (non-retriable error, or too many failed batches in a row)
+ *           ──► failed      (non-retriable error, or a batch still failing after the retry budget)
  */
 import { context, ROOT_CONTEXT, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
 import { TransactionType, type ItemTransaction } from '@eda/events';
@@ -28,6 +28,8 @@ export interface SimulationSpec {
   readonly skus: number;
   /** Records per publish call at most. */
   readonly batchSize: number;
+  /** How long one batch is resent through retriable errors before the run fails. */
+  readonly retryBudgetMs: number;
 }
 
 /** `GET /api/simulations/:id` body. Times are ISO-8601 strings. */
@@ -48,8 +50,8 @@ export interface SimulationStatus {
   error?: string;
 }
 
-/** Consecutive failed batches after which a run gives up although the errors are retriable. */
-const MAX_CONSECUTIVE_FAILURES = 3;
+/** Backoff between resends of a batch: doubling from the first to the last, plus jitter. */
+const RESEND_BACKOFF_MS = { first: 200, max: 5_000 };
 const tracer = trace.getTracer('store-simulator');
 
 /** A running or finished simulation. */
@@ -124,28 +126,46 @@ export class SimulationRun {
       : this.spec.batchSize;
     const start = performance.now();
     let generated = 0;
-    let failuresInARow = 0;
     while (!this.stopSignal.signal.aborted) {
       const size = count === undefined ? batchSize : Math.min(batchSize, count - generated);
       if (size <= 0) break;
       const batch = scenario.take(size);
       generated += size;
-      try {
-        await this.publishTraced(batch);
-        failuresInARow = 0;
-      } catch (err) {
-        failuresInARow++;
+      const error = await this.publishWithResend(batch);
+      if (error !== undefined) {
         this.failed += size;
-        const retriable = (err as { retriable?: boolean }).retriable === true;
-        this.metrics.sendErrors.inc({ backend: this.spec.backend, retriable: String(retriable) }, size);
-        if (!retriable || failuresInARow >= MAX_CONSECUTIVE_FAILURES) {
-          this.finish('failed', err);
-          return;
-        }
+        this.finish(this.stopSignal.signal.aborted ? 'stopped' : 'failed', error);
+        return;
       }
       if (ratePerSec) await this.pause(start + (generated / ratePerSec) * 1000 - performance.now());
     }
     this.finish(this.stopSignal.signal.aborted ? 'stopped' : 'completed');
+  }
+
+  /**
+   * Publishes a batch, resending the same records (same ids, so the
+   * aggregator's deduplication makes a resend harmless) through retriable
+   * errors until `retryBudgetMs` has passed. Resolves with the error that
+   * ended the attempts, or undefined once the batch is acknowledged. Nothing
+   * is skipped: a run either delivers every record it generated or fails.
+   */
+  private async publishWithResend(batch: ItemTransaction[]): Promise<unknown> {
+    const deadline = performance.now() + this.spec.retryBudgetMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.publishTraced(batch);
+        return undefined;
+      } catch (err) {
+        const retriable = (err as { retriable?: boolean }).retriable === true;
+        this.metrics.sendErrors.inc(
+          { backend: this.spec.backend, retriable: String(retriable) },
+          batch.length,
+        );
+        if (!retriable || performance.now() >= deadline || this.stopSignal.signal.aborted) return err;
+        const backoff = Math.min(RESEND_BACKOFF_MS.max, RESEND_BACKOFF_MS.first * 2 ** attempt);
+        await this.pause(Math.min(backoff * (0.8 + Math.random() * 0.4), deadline - performance.now()));
+      }
+    }
   }
 
   /** Publishes inside a span, so the records' trace context points at this batch. */

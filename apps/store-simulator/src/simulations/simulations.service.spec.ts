@@ -59,12 +59,13 @@ describe('SimulationsService', () => {
     expect(stopped.status().sent).toBeGreaterThan(0);
   });
 
-  it('rides out a retriable failure and counts the lost batch', async () => {
+  it('resends a batch through retriable failures, losing and reordering nothing', async () => {
     const { publisher, service } = setup({ SIMULATOR_BATCH_SIZE: '10' });
-    publisher.failures.push(new BackendError('leader not available', true));
-    const run = service.start({ backend: 'kafka', count: 50, seed: 3 });
+    publisher.failures.push(...[1, 2].map(() => new BackendError('leader not available', true)));
+    const run = service.start({ backend: 'kafka', count: 50, seed: 3, stores: 2, skus: 4 });
     await run.done;
-    expect(run.status()).toMatchObject({ state: 'completed', sent: 40, failed: 10 });
+    expect(run.status()).toMatchObject({ state: 'completed', sent: 50, failed: 0 });
+    expect(publisher.received).toEqual(scenarioTransactions({ seed: 3, stores: 2, skus: 4 }, 50));
   });
 
   it('fails at once on a non-retriable error, keeping its message', async () => {
@@ -76,12 +77,13 @@ describe('SimulationsService', () => {
     expect(run.status().error).toContain('schemas:deploy');
   });
 
-  it('gives up after three failed batches in a row even when retriable', async () => {
-    const { publisher, service } = setup({ SIMULATOR_BATCH_SIZE: '10' });
-    publisher.failures.push(...[1, 2, 3].map(() => new BackendError('broker down', true)));
+  it('fails once a batch is still failing after the retry budget, naming the error', async () => {
+    const { publisher, service } = setup({ SIMULATOR_BATCH_SIZE: '10', SIMULATOR_RETRY_BUDGET_MS: '300' });
+    publisher.failures.push(...Array.from({ length: 100 }, () => new BackendError('broker down', true)));
     const run = service.start({ backend: 'kafka', count: 100, seed: 3 });
     await run.done;
-    expect(run.status()).toMatchObject({ state: 'failed', sent: 0, failed: 30 });
+    expect(run.status()).toMatchObject({ state: 'failed', sent: 0, failed: 10, error: 'broker down' });
+    expect(publisher.failures.length).toBeLessThan(99);
   });
 
   it('refuses a backend it has no publisher for, an unknown id, and a count over the limit', () => {

@@ -49,6 +49,7 @@ export class SimulationsService implements OnModuleDestroy {
       stores: request.stores ?? DEFAULT_STORES,
       skus: request.skus ?? DEFAULT_SKUS,
       batchSize: this.settings.batchSize,
+      retryBudgetMs: this.settings.retryBudgetMs,
       ...(request.count === undefined ? {} : { count: request.count }),
       // An endless run without a rate would flood the backend; give it the default rate.
       ...(request.ratePerSec !== undefined
