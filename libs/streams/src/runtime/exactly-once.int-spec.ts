@@ -20,6 +20,21 @@ function startWorker(env: Record<string, string>): ChildProcess {
   return child;
 }
 
+/** Resolves once the worker reports RUNNING (its state changes go to stdout). */
+function running(child: ChildProcess, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker not RUNNING after ${timeoutMs} ms`)), timeoutMs);
+    let seen = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes('STATE RUNNING')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
 describe('exactly_once_v2 survives kill -9', () => {
   const ctx = new KafkaTestContext('streams-eos');
   const appId = uniqueName('eos-app');
@@ -66,6 +81,9 @@ describe('exactly_once_v2 survives kill -9', () => {
     const total = KEYS * PER_KEY;
 
     child = startWorker(env);
+    // Produce only once the worker runs: it must be killed while input still arrives (it
+    // processes a backlog far faster than this producer writes, so a head start would let it finish).
+    await running(child, 45_000);
     const producing = produce(0, total);
     await waitFor('first committed output', () => (updates.size > 0 ? true : undefined), 45_000, 20);
     child.kill('SIGKILL');

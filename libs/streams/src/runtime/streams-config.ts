@@ -32,6 +32,11 @@ export interface StreamsConfig {
   readonly 'transaction.timeout.ms'?: number;
   /** Consumer session timeout; default 10000. */
   readonly 'session.timeout.ms'?: number;
+  /**
+   * Least time between two purges of consumed repartition records (DeleteRecords after a commit,
+   * KIP-204/KIP-811); default 30000, as in Kafka Streams. Purges happen only after successful commits.
+   */
+  readonly 'repartition.purge.interval.ms'?: number;
   /** Extra kafkajs client settings (SSL, SASL, logging); `brokers` here is used if `bootstrap.servers` is absent. */
   readonly kafka?: Partial<KafkaConfig>;
 }
@@ -49,6 +54,7 @@ export interface ResolvedStreamsConfig {
   readonly deserializationErrors: DeserializationErrorPolicy;
   readonly transactionTimeoutMs: number;
   readonly sessionTimeoutMs: number;
+  readonly repartitionPurgeIntervalMs: number;
   readonly kafka: Partial<KafkaConfig>;
 }
 
@@ -80,6 +86,9 @@ export function resolveStreamsConfig(config: StreamsConfig): ResolvedStreamsConf
   const commitIntervalMs = config['commit.interval.ms'] ?? (guarantee === 'exactly_once_v2' ? 100 : 30_000);
   if (!(commitIntervalMs >= 0))
     throw new StreamsConfigError(`'commit.interval.ms' must be >= 0, got ${commitIntervalMs}.`);
+  const purgeIntervalMs = config['repartition.purge.interval.ms'] ?? 30_000;
+  if (!(purgeIntervalMs >= 0))
+    throw new StreamsConfigError(`'repartition.purge.interval.ms' must be >= 0, got ${purgeIntervalMs}.`);
   const server = config['application.server'];
   if (server !== undefined && !/^[^:]+:\d+$/.test(server)) {
     throw new StreamsConfigError(`'application.server' must be 'host:port', got '${server}'.`);
@@ -96,6 +105,7 @@ export function resolveStreamsConfig(config: StreamsConfig): ResolvedStreamsConf
     deserializationErrors: config['deserialization.exception.handler'] ?? 'fail',
     transactionTimeoutMs: config['transaction.timeout.ms'] ?? 10_000,
     sessionTimeoutMs: config['session.timeout.ms'] ?? 10_000,
+    repartitionPurgeIntervalMs: purgeIntervalMs,
     kafka: config.kafka ?? {},
   };
 }

@@ -29,6 +29,7 @@ export class PunctuationQueue {
 
   /** Fires every schedule due at `now`; returns how many fired. */
   mayPunctuate(now: number, run: (fire: () => void) => void): number {
+    if (this.schedules.length === 0) return 0;
     let fired = 0;
     for (const entry of this.schedules) {
       if (entry.cancelled || now < entry.next) continue;

@@ -17,6 +17,8 @@ import { PunctuationQueue } from './punctuation-queue';
 import { RecordCollector } from './record-collector';
 import { SourceDef, SubtopologyDef } from './topology-layout';
 
+const fireNow = (fire: () => void): void => fire();
+
 /** A record as it arrives from a topic, before deserialization. */
 export interface InputRecord {
   readonly topic: string;
@@ -130,12 +132,12 @@ export class StreamTask implements TaskServices {
     withRecordContext(record.headers, input.topic, () => source.node.process(record));
     this.env.metrics.recordsProcessed.add(1);
     this.metadata = undefined;
-    this.streamPunctuations.mayPunctuate(this.time, (fire) => fire());
+    this.streamPunctuations.mayPunctuate(this.time, fireNow);
   }
 
   /** Fires wall-clock punctuations due at `now`. */
   punctuateWallClock(now: number): number {
-    return this.wallPunctuations.mayPunctuate(now, (fire) => fire());
+    return this.wallPunctuations.mayPunctuate(now, fireNow);
   }
 
   /** Flushes caches (forwarding their entries downstream) and stores. Part of every commit. */
@@ -177,8 +179,12 @@ export class StreamTask implements TaskServices {
     try {
       const key = input.key === null ? null : def.keySerde.deserialize(input.key, input.topic);
       const value = input.value === null ? null : def.valueSerde.deserialize(input.value, input.topic);
-      const extractor = def.timestampExtractor ?? recordTimestampExtractor;
-      const timestamp = extractor({ ...input, key, value }, this.time);
+      // The default extractor reads the record's own timestamp: skip building its argument per record.
+      const extractor = def.timestampExtractor;
+      const timestamp =
+        extractor === undefined || extractor === recordTimestampExtractor
+          ? input.timestamp
+          : extractor({ ...input, key, value }, this.time);
       return { key, value, timestamp, headers: input.headers };
     } catch (err) {
       if (this.env.deserializationErrors === 'continue') {

@@ -74,6 +74,15 @@ export interface ChangelogRecord {
 /** Reads partitions directly from their leaders. */
 export class PartitionReader {
   private readonly cluster: InternalCluster;
+  /**
+   * Fetches run one at a time. kafkajs opens a broker's fetch connection lazily,
+   * and its `Connection.connect` has no guard against concurrent callers: two
+   * tasks restoring at once each opened a socket, and the first one was
+   * orphaned (never closed by `disconnect`), which kept the process alive after
+   * `close()`. Serial fetches cost nothing on the wire: a broker answers one
+   * connection's requests in order anyway.
+   */
+  private fetchLane: Promise<unknown> = Promise.resolve();
 
   constructor(kafka: Kafka) {
     const symbol = Object.getOwnPropertySymbols(kafka).find(
@@ -142,16 +151,18 @@ export class PartitionReader {
         continue;
       }
       const broker = await this.cluster.findBroker({ nodeId: leader });
-      const response = await broker.fetch({
-        replicaId: -1,
-        isolationLevel: READ_COMMITTED,
-        maxWaitTime: 200,
-        minBytes: 1,
-        maxBytes: FETCH_MAX_BYTES,
-        topics: [
-          { topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes: FETCH_MAX_BYTES }] },
-        ],
-      });
+      const response = await this.serialFetch(() =>
+        broker.fetch({
+          replicaId: -1,
+          isolationLevel: READ_COMMITTED,
+          maxWaitTime: 200,
+          minBytes: 1,
+          maxBytes: FETCH_MAX_BYTES,
+          topics: [
+            { topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes: FETCH_MAX_BYTES }] },
+          ],
+        }),
+      );
       const data = response.responses[0]?.partitions.find((p) => p.partition === partition);
       if (!data) continue;
       const batch = new Batch(topic, String(offset), data);
@@ -163,5 +174,11 @@ export class PartitionReader {
       offset = Number(batch.lastOffset()) + 1;
     }
     return offset;
+  }
+
+  private serialFetch<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.fetchLane.then(fn);
+    this.fetchLane = run.catch(() => undefined);
+    return run;
   }
 }

@@ -170,25 +170,8 @@ export class StreamThread {
     if (this.stopped) return;
     const handle = await this.tasks.ready(batch.topic, batch.partition);
     if (!handle) return;
-    const position = handle.positions.get(batch.topic) ?? 0;
     try {
-      for (const m of batch.messages) {
-        if (!isRunning() || isStale() || handle.closed) break;
-        const offset = Number(m.offset);
-        if (offset >= position) {
-          handle.task.process({
-            topic: batch.topic,
-            partition: batch.partition,
-            offset,
-            key: m.key,
-            value: m.value,
-            timestamp: Number(m.timestamp),
-            headers: normaliseHeaders(m.headers),
-          });
-          handle.positions.set(batch.topic, offset + 1);
-        }
-        resolveOffset(m.offset);
-      }
+      await this.tasks.processBatch(handle, batch, { resolveOffset, isRunning, isStale });
     } catch (err) {
       if (!(err instanceof TaskMigratedError)) throw err;
       await this.tasks.closeDirty(handle, true);
@@ -234,16 +217,4 @@ const GROUP_ERRORS = new Set([
 function isGroupMembershipError(err: unknown): boolean {
   const type = (err as { type?: string }).type;
   return type !== undefined && GROUP_ERRORS.has(type);
-}
-
-/** kafkajs header values may be arrays or undefined; tasks see the first value of each. */
-function normaliseHeaders(
-  headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined,
-) {
-  const out: Record<string, Buffer | string> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) {
-    const value = Array.isArray(v) ? v[0] : v;
-    if (value !== undefined) out[k] = value;
-  }
-  return out;
 }

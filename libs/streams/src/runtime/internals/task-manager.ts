@@ -1,4 +1,13 @@
-import { Admin, Consumer, Kafka, Partitioners, Producer, TopicOffsets } from 'kafkajs';
+import {
+  Admin,
+  Consumer,
+  IHeaders,
+  Kafka,
+  KafkaMessage,
+  Partitioners,
+  Producer,
+  TopicOffsets,
+} from 'kafkajs';
 import { TaskMigratedError } from '../../errors';
 import { StreamTask, TaskEnvironment } from '../../processor/internals/stream-task';
 import { SubtopologyDef } from '../../processor/internals/topology-layout';
@@ -6,10 +15,25 @@ import { StreamsMetrics } from '../../telemetry/metrics';
 import { ResolvedStreamsConfig } from '../streams-config';
 import { OutputBuffer } from './output-buffer';
 import { PartitionReader } from './partition-reader';
+import { CommittedPosition, RepartitionPurger } from './repartition-purger';
 import { restoreTask, takeCheckpoint, writeCheckpoint } from './state-restorer';
 import { TaskTransaction } from './task-transaction';
 
 const OUTPUT_BUFFER_RECORDS = 10_000;
+
+/** The parts of a kafkajs batch a task reads. */
+export interface FetchedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: ReadonlyArray<Pick<KafkaMessage, 'offset' | 'key' | 'value' | 'timestamp' | 'headers'>>;
+}
+
+/** The kafkajs batch callbacks the loop needs. */
+export interface BatchControl {
+  resolveOffset(offset: string): void;
+  isRunning(): boolean;
+  isStale(): boolean;
+}
 
 /** A task and what the runtime keeps beside it. */
 export interface TaskHandle {
@@ -52,10 +76,13 @@ export interface TaskManagerDeps {
  */
 export class TaskManager {
   readonly handles = new Map<string, TaskHandle>();
+  /** Deletes consumed repartition records after commits. */
+  readonly purger: RepartitionPurger;
   private readonly subByTopic = new Map<string, SubtopologyDef>();
 
   constructor(private readonly deps: TaskManagerDeps) {
     for (const sub of deps.subtopologies) for (const t of sub.sourceTopics) this.subByTopic.set(t, sub);
+    this.purger = new RepartitionPurger(deps.admin, deps.config.repartitionPurgeIntervalMs);
   }
 
   taskIdFor(topic: string, partition: number): string | undefined {
@@ -99,12 +126,98 @@ export class TaskManager {
       await this.commitAtLeastOnce(running);
     }
     this.deps.metrics.recordCommit(Date.now() - started);
+    this.purger.maybePurge(this.committedRepartitionOffsets());
+  }
+
+  /** Committed offsets of the repartition partitions this instance's running tasks read. */
+  private *committedRepartitionOffsets(): Iterable<CommittedPosition> {
+    for (const h of this.handles.values()) {
+      if (!h.running || h.closed) continue;
+      for (const topic of h.task.subtopology.internalSourceTopics) {
+        const offset = h.committed.get(topic);
+        if (offset !== undefined) yield { topic, partition: h.task.partition, offset };
+      }
+    }
+  }
+
+  /**
+   * Runs a fetched batch through its task, record by record. Records below the
+   * task's position (processed before a seek took effect) are skipped. After
+   * every record the output buffer is checked: a fetch can carry tens of
+   * thousands of records, and the buffer must not grow with it.
+   *
+   * Processing is synchronous, so kafkajs' state (running, a pending seek) can
+   * only change across an await: it is checked before the loop and after each
+   * await, and offsets are resolved once before each await and at the end
+   * (kafkajs' `resolveOffset` and `isStale` cost a Long parse or a string key
+   * per call, about a tenth of the loop when called per record).
+   */
+  async processBatch(handle: TaskHandle, batch: FetchedBatch, control: BatchControl): Promise<void> {
+    const { topic, partition } = batch;
+    let position = handle.positions.get(topic) ?? 0;
+    let unresolved: string | undefined;
+    const settle = () => {
+      handle.positions.set(topic, position);
+      if (unresolved !== undefined) control.resolveOffset(unresolved);
+      unresolved = undefined;
+    };
+    if (!control.isRunning() || control.isStale()) return;
+    try {
+      for (const m of batch.messages) {
+        if (handle.closed) break;
+        const offset = Number(m.offset);
+        if (offset >= position) {
+          handle.task.process({
+            topic,
+            partition,
+            offset,
+            key: m.key,
+            value: m.value,
+            timestamp: Number(m.timestamp),
+            headers: normaliseHeaders(m.headers),
+          });
+          position = offset + 1;
+        }
+        unresolved = m.offset;
+        if (this.outputFull(handle)) {
+          settle();
+          await this.relieve(handle);
+          if (!control.isRunning() || control.isStale()) break;
+        }
+      }
+    } finally {
+      settle();
+    }
   }
 
   /** Sends buffered output without committing offsets (at-least-once back-pressure). */
   async flushOutput(): Promise<void> {
-    const messages = this.deps.sharedOutput?.drain() ?? [];
-    if (messages.length > 0) await this.deps.producer?.sendBatch({ topicMessages: messages, acks: -1 });
+    const requests = this.deps.sharedOutput?.drain() ?? [];
+    for (const topicMessages of requests) await this.deps.producer?.sendBatch({ topicMessages, acks: -1 });
+  }
+
+  /**
+   * Back-pressure inside a fetched batch, checked after every record: when the
+   * buffer `handle` writes to is full, sends it (at-least-once: no offset
+   * commit) or commits the task's transaction (exactly-once: output may only
+   * leave inside a transaction). Keeps buffers bounded however large a fetch is.
+   */
+  async relieve(handle: TaskHandle): Promise<void> {
+    if (!this.outputFull(handle)) return;
+    if (handle.output !== undefined) {
+      if (!handle.running || handle.closed) return;
+      const started = Date.now();
+      handle.task.flush();
+      await this.commitTransactional(handle);
+      this.deps.metrics.recordCommit(Date.now() - started);
+    } else {
+      await this.flushOutput();
+    }
+  }
+
+  /** Whether the buffer `handle` writes to is full (cheap; checked after every record). */
+  outputFull(handle: TaskHandle): boolean {
+    return (handle.output ?? this.deps.sharedOutput)?.full ?? false;
   }
 
   /** Commits, then closes every task cleanly, writing checkpoints for persistent stores. */
@@ -114,6 +227,7 @@ export class TaskManager {
       if (handle.running) await writeCheckpoint(handle.task, this.deps.reader).catch(() => undefined);
       await this.closeDirty(handle);
     }
+    await this.purger.idle();
   }
 
   /** Drops a task's uncommitted work and closes it; re-creates it if `reinit` (it is still ours). */
@@ -252,4 +366,16 @@ export class TaskManager {
       // A rebalance is under way: the group will hand these partitions out again; at-least-once allows the replay.
     }
   }
+}
+
+/** kafkajs header values may be arrays or undefined; tasks see the first value of each. */
+function normaliseHeaders(headers: IHeaders | undefined): Record<string, Buffer | string> {
+  const out: Record<string, Buffer | string> = {};
+  if (headers === undefined) return out;
+  for (const k in headers) {
+    const v = headers[k];
+    const value = Array.isArray(v) ? v[0] : v;
+    if (value !== undefined) out[k] = value;
+  }
+  return out;
 }

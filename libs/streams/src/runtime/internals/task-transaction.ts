@@ -67,15 +67,18 @@ export class TaskTransaction {
     }
   }
 
-  /** Commits `messages` and `offsets` atomically; on error aborts and throws (TaskMigratedError when fenced). */
-  async commit(messages: TopicMessages[], offsets: TopicOffsets[]): Promise<void> {
-    if (messages.length === 0 && offsets.length === 0) return;
+  /**
+   * Commits `requests` (produce requests, sent in order) and `offsets` atomically;
+   * on error aborts and throws (TaskMigratedError when fenced).
+   */
+  async commit(requests: TopicMessages[][], offsets: TopicOffsets[]): Promise<void> {
+    if (requests.length === 0 && offsets.length === 0) return;
     this.transition('IN_TRANSACTION');
     const txn = await this.producer.transaction().catch((err: unknown) => {
       throw this.fail(err, 'begin');
     });
     try {
-      if (messages.length > 0) await txn.sendBatch({ topicMessages: messages, acks: -1 });
+      for (const topicMessages of requests) await txn.sendBatch({ topicMessages, acks: -1 });
       if (offsets.length > 0) await txn.sendOffsets({ consumerGroupId: this.groupId, topics: offsets });
       this.transition('COMMITTING');
       await txn.commit();
