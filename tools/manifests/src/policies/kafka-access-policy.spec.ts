@@ -14,6 +14,7 @@ const aggregator: PrincipalAccess = {
   name: 'inventory-aggregator',
   consumes: ['items', 'inventory-aggregator-*'],
   produces: ['item.inventory', 'inventory-aggregator-*'],
+  purges: ['inventory-aggregator-*'],
   groups: ['inventory-aggregator'],
   transactionalIds: ['inventory-aggregator-*'],
 };
@@ -25,7 +26,7 @@ const acl = (type: string, name: string, patternType: string, operations: string
 
 const exactAcls = [
   acl('topic', 'items', 'literal', ['Read', 'Describe']),
-  acl('topic', 'inventory-aggregator-', 'prefix', ['Read', 'Write', 'Describe']),
+  acl('topic', 'inventory-aggregator-', 'prefix', ['Read', 'Write', 'Describe', 'Delete']),
   acl('topic', 'item.inventory', 'literal', ['Write', 'Describe']),
   acl('group', 'inventory-aggregator', 'literal', ['Read']),
   acl('transactionalId', 'inventory-aggregator-', 'prefix', ['Write', 'Describe']),
@@ -42,6 +43,11 @@ describe('kafka access policy', () => {
   it('derives prefix ACLs from a trailing *', () => {
     expect(expectedAcls(aggregator)).toContain('topic:prefix:inventory-aggregator-:Write');
     expect(expectedAcls(aggregator)).toContain('transactionalId:prefix:inventory-aggregator-:Describe');
+  });
+
+  it('grants Delete on the topics a principal purges, and on no others', () => {
+    expect(expectedAcls(aggregator)).toContain('topic:prefix:inventory-aggregator-:Delete');
+    expect(expectedAcls(aggregator)).not.toContain('topic:literal:items:Delete');
   });
 
   it('accepts a KafkaUser that grants exactly the declaration', () => {

@@ -17,6 +17,8 @@ export interface PrincipalAccess {
   readonly name: string;
   readonly consumes: readonly string[];
   readonly produces: readonly string[];
+  /** Topics whose consumed records it deletes (DeleteRecords, e.g. streams repartition purging). */
+  readonly purges: readonly string[];
   readonly groups: readonly string[];
   readonly transactionalIds: readonly string[];
 }
@@ -52,6 +54,7 @@ export function parseAccess(text: string): PrincipalAccess[] {
       name,
       consumes: names(field(p, 'consumes'), 'consumes', name),
       produces: names(field(p, 'produces'), 'produces', name),
+      purges: names(field(p, 'purges'), 'purges', name),
       groups: names(field(p, 'groups'), 'groups', name),
       transactionalIds: names(field(p, 'transactionalIds'), 'transactionalIds', name),
     };
@@ -82,6 +85,7 @@ export function expectedAcls(p: PrincipalAccess): Set<AclKey> {
   };
   add('topic', p.consumes, ['Read', 'Describe']);
   add('topic', p.produces, ['Write', 'Describe']);
+  add('topic', p.purges, ['Delete']);
   add('group', p.groups, ['Read']);
   add('transactionalId', p.transactionalIds, ['Write', 'Describe']);
   return acls;
