@@ -15,7 +15,7 @@
  * Env: BENCH_RECORDS (default 100000), KAFKA_BROKERS, SCHEMA_REGISTRY_URL.
  */
 import { randomUUID } from 'node:crypto';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, Message, Producer } from 'kafkajs';
 import {
@@ -90,6 +90,8 @@ async function consumeAll(
 
 async function main(): Promise<void> {
   process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
+  // Other work on the machine skews all contenders; the report states it.
+  const loadAtStart = loadavg()[0]?.toFixed(2) ?? 'unknown';
   const kafka = new Kafka({ clientId: 'eda-bench', brokers, logLevel: logLevel.ERROR });
   const admin = kafka.admin();
   await admin.connect();
@@ -177,6 +179,7 @@ async function main(): Promise<void> {
       `- Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, kafkajs 2.2.4, Kafka 4.1.2 (native stack, one KRaft node on loopback).`,
       `- Conditions: ${fmt(RECORDS)} ItemTransaction records of ${recordSize} bytes (Confluent-framed Avro), 6-partition topics, acks=all, idempotent producers;`,
       `  kafkajs sends batches of ${BATCH} and awaits each; Kafka's tools run with their defaults plus linger.ms=5, batch.size=64 KiB. One run, contenders back to back.`,
+      `- Load average (1 min) when the run started: ${loadAtStart} on ${cpus().length} cores. Java's numbers include its JIT warm-up, which 100k records do not amortise.`,
       '',
       'The Java tools are timed as they report themselves: the producer over its whole run (JVM start excluded, connection included),',
       'the consumer by `fetch.nMsg.sec` (group join excluded), which is also how the kafkajs consumers are timed (from the first batch).',
