@@ -18,7 +18,7 @@ export {
 } from './topics/topic-catalog';
 export { reconcileTopics, type TopicReconcileResult } from './topics/topic-reconciler';
 
-export { KafkaClientError, KafkaConfigError } from './client/kafka-errors';
+export { KafkaClientError, KafkaConfigError, isRetriableKafkaError } from './client/kafka-errors';
 export {
   DEFAULT_KAFKA_BROKERS,
   SASL_MECHANISMS,

@@ -7,6 +7,7 @@
  *           ──► stopped     (stop() or shutdown)
  *           ──► failed      (non-retriable error, or a batch still failing after the retry budget)
  */
+import { isRetriableKafkaError } from '@eda/kafka';
 import { context, ROOT_CONTEXT, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
 import { TransactionType, type ItemTransaction } from '@eda/events';
 import type { SimulatorMetrics } from '../metrics/simulator-metrics';
@@ -156,7 +157,7 @@ export class SimulationRun {
         await this.publishTraced(batch);
         return undefined;
       } catch (err) {
-        const retriable = (err as { retriable?: boolean }).retriable === true;
+        const retriable = isRetriableKafkaError(err);
         this.metrics.sendErrors.inc(
           { backend: this.spec.backend, retriable: String(retriable) },
           batch.length,

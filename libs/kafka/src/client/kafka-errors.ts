@@ -27,3 +27,19 @@ export class KafkaConfigError extends KafkaClientError {
     super('EDA_KAFKA_CONFIG', `${variable} ${detail}. Fix the environment and restart.`);
   }
 }
+
+/**
+ * True when repeating the operation later may succeed. kafkajs marks the
+ * error it throws after its own retries (`KafkaJSNumberOfRetriesExceeded`)
+ * as not retriable even when every attempt failed for a retriable reason,
+ * such as a broker that is restarting; the cause chain tells the two apart.
+ */
+export function isRetriableKafkaError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; depth++) {
+    const retriable = (e as { retriable?: unknown }).retriable;
+    if (retriable === true) return true;
+    if (e.name !== 'KafkaJSNumberOfRetriesExceeded') return false;
+    e = e.cause;
+  }
+  return false;
+}
