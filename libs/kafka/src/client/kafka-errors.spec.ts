@@ -15,6 +15,14 @@ describe('isRetriableKafkaError', () => {
     expect(isRetriableKafkaError(exhausted)).toBe(true); // what a caller can do: try again later
   });
 
+  it('sees through an outer retrier wrapping the inner give-up, as a producer send does', () => {
+    const inner = new KafkaJSNumberOfRetriesExceeded(refused, { retryCount: 5, retryTime: 9000 });
+    // kafkajs's retrier passes { cause: e.cause || e }; its type declarations omit the option.
+    const outer = Object.assign(new KafkaJSNonRetriableError(inner), { cause: refused });
+    expect(outer.retriable).toBe(false);
+    expect(isRetriableKafkaError(outer)).toBe(true);
+  });
+
   it('keeps a give-up over a non-retriable cause non-retriable', () => {
     const fatal = new KafkaJSNonRetriableError('record too large');
     const exhausted = new KafkaJSNumberOfRetriesExceeded(fatal, { retryCount: 0, retryTime: 0 });

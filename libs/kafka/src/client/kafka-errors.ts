@@ -28,18 +28,20 @@ export class KafkaConfigError extends KafkaClientError {
   }
 }
 
+/** kafkajs's wrappers: they say "the retrier stopped", not why. The cause says why. */
+const KAFKAJS_WRAPPERS = new Set(['KafkaJSNumberOfRetriesExceeded', 'KafkaJSNonRetriableError']);
+
 /**
- * True when repeating the operation later may succeed. kafkajs marks the
- * error it throws after its own retries (`KafkaJSNumberOfRetriesExceeded`)
- * as not retriable even when every attempt failed for a retriable reason,
- * such as a broker that is restarting; the cause chain tells the two apart.
+ * True when repeating the operation later may succeed. After its own retries
+ * kafkajs throws `KafkaJSNumberOfRetriesExceeded`, which an outer retrier
+ * wraps again in `KafkaJSNonRetriableError`; both say `retriable: false` even
+ * when every attempt failed for a retriable reason, such as a restarting
+ * broker. The innermost cause tells a passing outage from a fatal error.
  */
 export function isRetriableKafkaError(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; depth++) {
-    const retriable = (e as { retriable?: unknown }).retriable;
-    if (retriable === true) return true;
-    if (e.name !== 'KafkaJSNumberOfRetriesExceeded') return false;
+  let e: unknown = err;
+  for (let depth = 0; depth < 8 && e instanceof Error && KAFKAJS_WRAPPERS.has(e.name) && e.cause; depth++) {
     e = e.cause;
   }
-  return false;
+  return e instanceof Error && (e as { retriable?: unknown }).retriable === true;
 }
