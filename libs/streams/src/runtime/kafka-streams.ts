@@ -220,7 +220,9 @@ export class KafkaStreams {
     );
   }
 
+  /** The first fatal error is kept: later ones (e.g. from the shutdown it triggers) would only mask it. */
   private onFatal(err: unknown): void {
+    if (this.fatal !== undefined) return;
     this.fatal =
       err instanceof StreamsError
         ? err

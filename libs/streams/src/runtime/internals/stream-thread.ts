@@ -1,5 +1,4 @@
 import { Admin, Consumer, EachBatchPayload, Kafka, Partitioners, Producer } from 'kafkajs';
-import { TaskMigratedError } from '../../errors';
 import { SubtopologyDef } from '../../processor/internals/topology-layout';
 import { StreamsMetrics } from '../../telemetry/metrics';
 import { ResolvedStreamsConfig } from '../streams-config';
@@ -7,6 +6,7 @@ import { OutputBuffer } from './output-buffer';
 import { PartitionReader } from './partition-reader';
 import { streamsPartitionAssigner } from './streams-assigner';
 import { TaskManager } from './task-manager';
+import { classifyError, isRecoverable } from './task-transaction';
 
 /** How often the thread checks commit deadlines and wall-clock punctuations when idle. */
 const TICK_MS = 50;
@@ -127,11 +127,12 @@ export class StreamThread {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
-      // Group errors (rebalance, lost membership) go back to kafkajs, which rejoins; any other
-      // error is fatal for the instance (Kafka Streams' default uncaught-exception response).
+      // Group errors (rebalance, lost membership) and retriable ones (broker away, e.g. on heartbeat)
+      // go back to kafkajs, which retries, then restarts the consumer and rejoins; any other error is
+      // fatal for the instance (Kafka Streams' default uncaught-exception response).
       eachBatch: (payload) =>
         this.serial(() => this.onBatch(payload)).catch((err: unknown) => {
-          if (isGroupMembershipError(err)) throw err;
+          if (isGroupMembershipError(err) || classifyError(err) === 'retriable') throw err;
           this.fail(err);
         }),
     });
@@ -173,7 +174,7 @@ export class StreamThread {
     try {
       await this.tasks.processBatch(handle, batch, { resolveOffset, isRunning, isStale });
     } catch (err) {
-      if (!(err instanceof TaskMigratedError)) throw err;
+      if (!isRecoverable(err)) throw err;
       await this.tasks.closeDirty(handle, true);
     }
     await this.maybeCommit();
@@ -183,6 +184,7 @@ export class StreamThread {
   private async tick(): Promise<void> {
     if (this.stopped) return;
     const now = Date.now();
+    await this.tasks.reviveDue(now);
     for (const h of this.tasks.handles.values()) if (h.running) h.task.punctuateWallClock(now);
     await this.maybeCommit();
   }

@@ -8,7 +8,7 @@ import {
   Producer,
   TopicOffsets,
 } from 'kafkajs';
-import { TaskMigratedError } from '../../errors';
+import { StreamsFatalError } from '../../errors';
 import { StreamTask, TaskEnvironment } from '../../processor/internals/stream-task';
 import { SubtopologyDef } from '../../processor/internals/topology-layout';
 import { StreamsMetrics } from '../../telemetry/metrics';
@@ -17,9 +17,14 @@ import { OutputBuffer } from './output-buffer';
 import { PartitionReader } from './partition-reader';
 import { CommittedPosition, RepartitionPurger } from './repartition-purger';
 import { restoreTask, takeCheckpoint, writeCheckpoint } from './state-restorer';
-import { TaskTransaction } from './task-transaction';
+import { classifyError, isRecoverable, TaskTransaction } from './task-transaction';
 
 const OUTPUT_BUFFER_RECORDS = 10_000;
+/** First wait before reviving a task whose (re-)initialisation hit a retriable error; doubles per attempt. */
+const REVIVE_BACKOFF_MS = 500;
+const REVIVE_BACKOFF_MAX_MS = 10_000;
+/** Kafka Streams' `task.timeout.ms` default: a task failing retriably for longer fails the instance. */
+const TASK_TIMEOUT_MS = 300_000;
 
 /** The parts of a kafkajs batch a task reads. */
 export interface FetchedBatch {
@@ -48,6 +53,10 @@ export interface TaskHandle {
   /** Offsets below these were processed before the last commit: skip them (a seek may lag). */
   readonly positions: Map<string, number>;
   readonly committed: Map<string, number>;
+  /** Set when initialisation hit a retriable error: when to revive, and since when the task keeps failing. */
+  revive?: { readonly at: number; readonly attempt: number; readonly failingSince: number };
+  /** Since when the task keeps failing retriably (revived, no commit since); undefined once it commits. */
+  failingSince?: number;
 }
 
 /** What the task manager needs from the thread that owns it. */
@@ -190,10 +199,24 @@ export class TaskManager {
     }
   }
 
-  /** Sends buffered output without committing offsets (at-least-once back-pressure). */
-  async flushOutput(): Promise<void> {
+  /**
+   * Sends buffered output without committing offsets (at-least-once). Returns
+   * false when a retriable error lost part of it: every task writing to the
+   * shared buffer was then closed dirty and revived, rewound to its committed
+   * offsets, and reprocesses (duplicates are allowed under at-least-once).
+   */
+  async flushOutput(): Promise<boolean> {
     const requests = this.deps.sharedOutput?.drain() ?? [];
-    for (const topicMessages of requests) await this.deps.producer?.sendBatch({ topicMessages, acks: -1 });
+    try {
+      for (const topicMessages of requests) await this.deps.producer?.sendBatch({ topicMessages, acks: -1 });
+      return true;
+    } catch (err) {
+      if (!isRecoverable(err)) throw err;
+      this.deps.sharedOutput?.clear();
+      for (const handle of [...this.handles.values()])
+        if (handle.running) await this.closeDirty(handle, true);
+      return false;
+    }
   }
 
   /**
@@ -230,8 +253,31 @@ export class TaskManager {
     await this.purger.idle();
   }
 
-  /** Drops a task's uncommitted work and closes it; re-creates it if `reinit` (it is still ours). */
-  async closeDirty(handle: TaskHandle, reinit = false): Promise<void> {
+  /**
+   * Revives the tasks whose initialisation failed retriably once their backoff
+   * has passed (called on the thread's tick, in its lane). A task that keeps
+   * failing for longer than {@link TASK_TIMEOUT_MS} fails the instance.
+   */
+  async reviveDue(now = Date.now()): Promise<void> {
+    for (const handle of [...this.handles.values()]) {
+      const revive = handle.revive;
+      if (revive === undefined || handle.closed || now < revive.at) continue;
+      await this.closeDirty(handle, true, { attempt: revive.attempt + 1, failingSince: revive.failingSince });
+    }
+  }
+
+  /**
+   * Drops a task's uncommitted work and closes it; re-creates it if `reinit`
+   * (it is still ours: a retriable error or a fenced producer). The new task
+   * gets a new producer (InitProducerId aborts any open transaction), new
+   * stores restored from the changelog (EOS: the old ones hold effects of the
+   * aborted transaction) and seeks its inputs back to the committed offsets.
+   */
+  async closeDirty(
+    handle: TaskHandle,
+    reinit = false,
+    retry?: { attempt: number; failingSince: number },
+  ): Promise<void> {
     if (handle.closed) return;
     handle.closed = true;
     this.handles.delete(handle.task.id);
@@ -240,11 +286,11 @@ export class TaskManager {
     handle.output?.clear();
     handle.task.close();
     await handle.txn?.close();
-    if (reinit) this.create(handle.task.id);
+    if (reinit) this.create(handle.task.id, retry);
     this.deps.onTaskStatus();
   }
 
-  private create(id: string): void {
+  private create(id: string, retry?: { attempt: number; failingSince: number }): void {
     const sub = this.subtopologyOf(id) as SubtopologyDef;
     const partition = Number(id.split('_')[1]);
     const eos = this.deps.config.guarantee === 'exactly_once_v2';
@@ -272,10 +318,22 @@ export class TaskManager {
       positions: new Map(),
       committed: new Map(),
       ready: Promise.resolve(false),
+      failingSince: retry?.failingSince,
     };
     (handle as { ready: Promise<boolean> }).ready = this.initialize(handle).catch((err: unknown) => {
-      // A task closed while initialising (revoked, or shutdown) just stops; any other failure is fatal.
-      if (!handle.closed) this.deps.onFatal(err);
+      // A task closed while initialising (revoked, or shutdown) just stops. A retriable failure (broker
+      // away) is retried with backoff by reviveDue, up to TASK_TIMEOUT_MS; anything else is fatal.
+      if (handle.closed) return false;
+      const attempt = retry?.attempt ?? 0;
+      const failingSince = handle.failingSince ?? Date.now();
+      if (!isRecoverable(err)) {
+        this.deps.onFatal(err);
+      } else if (Date.now() - failingSince >= TASK_TIMEOUT_MS) {
+        this.deps.onFatal(timedOut(id, err));
+      } else {
+        const backoff = Math.min(REVIVE_BACKOFF_MS * 2 ** attempt, REVIVE_BACKOFF_MAX_MS);
+        handle.revive = { at: Date.now() + backoff, attempt, failingSince };
+      }
       return false;
     });
     this.handles.set(id, handle);
@@ -344,15 +402,23 @@ export class TaskManager {
     try {
       await (handle.txn as TaskTransaction).commit((handle.output as OutputBuffer).drain(), offsets);
       for (const [topic, offset] of handle.task.consumedOffsets) handle.committed.set(topic, offset);
+      handle.failingSince = undefined;
     } catch (err) {
-      if (!(err instanceof TaskMigratedError)) throw err;
-      // Fenced or aborted: state and output since the last commit are void. Rebuild from the changelog.
-      await this.closeDirty(handle, true);
+      // Fenced or corrupted: state and output since the last commit are void. Revive from the changelog.
+      // Fatal (or retriable for longer than TASK_TIMEOUT_MS): close the task first, so nothing (e.g. the
+      // shutdown's final commit) reuses its failed producer, then fail the instance.
+      const kind = classifyError(err);
+      const failingSince = handle.failingSince ?? Date.now();
+      const expired = kind === 'retriable' && Date.now() - failingSince >= TASK_TIMEOUT_MS;
+      const revive = kind !== 'fatal' && !expired;
+      await this.closeDirty(handle, revive, kind === 'retriable' ? { attempt: 0, failingSince } : undefined);
+      if (expired) throw timedOut(handle.task.id, err);
+      if (!revive) throw err;
     }
   }
 
   private async commitAtLeastOnce(running: TaskHandle[]): Promise<void> {
-    await this.flushOutput();
+    if (!(await this.flushOutput())) return;
     const offsets = running.flatMap((h) => this.changedOffsets(h).map((o) => ({ handle: h, ...o })));
     if (offsets.length === 0) return;
     const flat = offsets.flatMap((o) =>
@@ -366,6 +432,14 @@ export class TaskManager {
       // A rebalance is under way: the group will hand these partitions out again; at-least-once allows the replay.
     }
   }
+}
+
+/** A task that kept failing retriably for longer than TASK_TIMEOUT_MS (Kafka Streams' `task.timeout.ms`). */
+function timedOut(taskId: string, err: unknown): StreamsFatalError {
+  return new StreamsFatalError(
+    `Task ${taskId} kept failing for ${TASK_TIMEOUT_MS} ms (task.timeout.ms): ${(err as Error).message}`,
+    err,
+  );
 }
 
 /** kafkajs header values may be arrays or undefined; tasks see the first value of each. */

@@ -1,28 +1,96 @@
-import { KafkaJSError, Producer, TopicMessages, TopicOffsets } from 'kafkajs';
-import { StreamsFatalError, TaskMigratedError } from '../../errors';
+import { Producer, TopicMessages, TopicOffsets } from 'kafkajs';
+import { StreamsError, StreamsFatalError, TaskMigratedError } from '../../errors';
 
-/** States of a task's transactional producer. */
+/**
+ * States of a task's transactional producer. FENCED, CORRUPTED and FAILED are
+ * terminal: a producer that saw an error is never used again. FENCED (the task
+ * migrated) and CORRUPTED (a retriable error: broker or coordinator away,
+ * timeout) make the task manager close the task dirty and revive it with a new
+ * producer; FAILED (anything else) fails the instance.
+ */
 export type TransactionState =
-  'UNINITIALIZED' | 'READY' | 'IN_TRANSACTION' | 'COMMITTING' | 'ABORTING' | 'FENCED' | 'FAILED' | 'CLOSED';
+  | 'UNINITIALIZED'
+  | 'READY'
+  | 'IN_TRANSACTION'
+  | 'COMMITTING'
+  | 'ABORTING'
+  | 'FENCED'
+  | 'CORRUPTED'
+  | 'FAILED'
+  | 'CLOSED';
 
 /** Valid transitions, as a table (the kafkajs transaction manager's style). */
 const TRANSITIONS: Readonly<Record<TransactionState, readonly TransactionState[]>> = {
-  UNINITIALIZED: ['READY', 'FENCED', 'FAILED', 'CLOSED'],
+  UNINITIALIZED: ['READY', 'FENCED', 'CORRUPTED', 'FAILED', 'CLOSED'],
   READY: ['IN_TRANSACTION', 'CLOSED'],
-  IN_TRANSACTION: ['COMMITTING', 'ABORTING', 'FENCED', 'FAILED'],
-  COMMITTING: ['READY', 'ABORTING', 'FENCED', 'FAILED'],
-  ABORTING: ['READY', 'FENCED', 'FAILED'],
+  IN_TRANSACTION: ['COMMITTING', 'ABORTING', 'FENCED', 'CORRUPTED', 'FAILED'],
+  COMMITTING: ['READY', 'ABORTING', 'FENCED', 'CORRUPTED', 'FAILED'],
+  ABORTING: ['FENCED', 'CORRUPTED', 'FAILED'],
   FENCED: ['CLOSED'],
+  CORRUPTED: ['CLOSED'],
   FAILED: ['CLOSED'],
   CLOSED: [],
 };
 
+/**
+ * A retriable error hit the task's transaction (Kafka Streams'
+ * `TaskCorruptedException`): its uncommitted state and output are void. The
+ * task is closed dirty and revived: new producer (InitProducerId aborts what
+ * was left open), stores re-restored from the changelog, inputs rewound.
+ */
+export class TaskCorruptedError extends StreamsError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'STREAMS_TASK_CORRUPTED', retriable: true, cause });
+  }
+}
+
 /** Broker errors meaning a newer producer with our transactional.id exists: we are a zombie. */
 const FENCING_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'INVALID_PRODUCER_ID_MAPPING']);
 
-function isFencing(err: unknown): boolean {
-  const type = (err as { type?: string }).type;
-  return type !== undefined && FENCING_ERRORS.has(type);
+/**
+ * kafkajs errors that are retriable although their class says otherwise:
+ * retries exhausted while the broker was away, no coordinator, a timeout.
+ */
+const RETRIABLE_NAMES = new Set([
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSNoBrokerAvailableError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSGroupCoordinatorNotFound',
+  'KafkaJSTimeout',
+  'KafkaJSLockTimeout',
+]);
+
+/** How an error from Kafka is handled: the task migrated, retry it, or fail the instance. */
+export type ErrorKind = 'fenced' | 'retriable' | 'fatal';
+
+/**
+ * Classifies an error by its cause chain (kafkajs wraps the broker's error in
+ * `KafkaJSNumberOfRetriesExceeded`, non-retriable by class, once its own
+ * retries run out). Fencing anywhere in the chain wins; a retriable kafkajs
+ * error (`retriable: true`, or one of {@link RETRIABLE_NAMES}) anywhere makes
+ * it retriable; anything else (authorization, too large, a bug) is fatal.
+ */
+export function classifyError(err: unknown): ErrorKind {
+  let retriable = false;
+  const seen = new Set<unknown>();
+  for (let e = err; e instanceof Error && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const { type, name, retriable: flag } = e as { type?: string; name: string; retriable?: boolean };
+    if (type !== undefined && FENCING_ERRORS.has(type)) return 'fenced';
+    if (e instanceof TaskMigratedError) return 'fenced';
+    if (e instanceof StreamsFatalError) return 'fatal';
+    if (e instanceof TaskCorruptedError || RETRIABLE_NAMES.has(name)) retriable = true;
+    else if (name.startsWith('KafkaJS') && flag === true) retriable = true;
+  }
+  return retriable ? 'retriable' : 'fatal';
+}
+
+/** Whether the task that raised `err` should be closed dirty and revived rather than failing the instance. */
+export function isRecoverable(err: unknown): boolean {
+  return classifyError(err) !== 'fatal';
 }
 
 /**
@@ -68,8 +136,10 @@ export class TaskTransaction {
   }
 
   /**
-   * Commits `requests` (produce requests, sent in order) and `offsets` atomically;
-   * on error aborts and throws (TaskMigratedError when fenced).
+   * Commits `requests` (produce requests, sent in order) and `offsets` atomically.
+   * On error aborts (best effort: the next producer's InitProducerId aborts it
+   * anyway) and throws TaskMigratedError (fenced), TaskCorruptedError
+   * (retriable) or StreamsFatalError. Either way this producer is done.
    */
   async commit(requests: TopicMessages[][], offsets: TopicOffsets[]): Promise<void> {
     if (requests.length === 0 && offsets.length === 0) return;
@@ -84,16 +154,14 @@ export class TaskTransaction {
       await txn.commit();
       this.transition('READY');
     } catch (err) {
-      if (isFencing(err)) throw this.fail(err, 'commit');
+      if (classifyError(err) === 'fenced') throw this.fail(err, 'commit');
       this.transition('ABORTING');
-      await txn.abort().catch((abortErr: unknown) => {
-        throw this.fail(abortErr, 'abort');
-      });
-      this.transition('READY');
-      throw new TaskMigratedError(
-        `Transaction ${this.transactionalId} was aborted after: ${(err as Error).message}. The task will be re-initialised from its last commit.`,
-        err,
+      const abortErr = await txn.abort().then(
+        () => undefined,
+        (e: unknown) => e,
       );
+      if (abortErr !== undefined && classifyError(abortErr) === 'fenced') throw this.fail(abortErr, 'abort');
+      throw this.fail(err, 'commit');
     }
   }
 
@@ -113,22 +181,24 @@ export class TaskTransaction {
     this.current = next;
   }
 
+  /** Moves to the terminal state `err` calls for and returns the error to throw. */
   private fail(err: unknown, step: string): Error {
-    if (isFencing(err)) {
-      this.current = 'FENCED';
+    const kind = classifyError(err);
+    if (kind === 'fenced') {
+      this.transition('FENCED');
       return new TaskMigratedError(
         `Producer ${this.transactionalId} was fenced during ${step}: another instance owns the task now.`,
         err,
       );
     }
-    this.current = 'FAILED';
-    const retriable = err instanceof KafkaJSError && err.retriable;
-    if (retriable) {
-      return new TaskMigratedError(
-        `Transaction ${this.transactionalId} failed during ${step}: ${(err as Error).message}.`,
+    if (kind === 'retriable') {
+      this.transition('CORRUPTED');
+      return new TaskCorruptedError(
+        `Transaction ${this.transactionalId} failed during ${step}: ${(err as Error).message}. The task will be revived from its last commit.`,
         err,
       );
     }
+    this.transition('FAILED');
     return new StreamsFatalError(
       `Transaction ${this.transactionalId} failed during ${step}: ${(err as Error).message}.`,
       err,
