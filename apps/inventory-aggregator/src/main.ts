@@ -8,7 +8,7 @@
  * SHUTDOWN_TIMEOUT_MS.
  */
 import 'reflect-metadata';
-import { startTelemetry } from '@eda/telemetry';
+import { exitGracefullyOnSignals, startTelemetry } from '@eda/telemetry';
 import type { AggregatorSettings } from './config/aggregator.config';
 
 async function main(): Promise<void> {
@@ -23,31 +23,13 @@ async function main(): Promise<void> {
       `(telemetry: ${telemetry.reason})`,
   );
 
-  let closing = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (closing) {
-      logger.warn(`${signal} received again: exiting without finishing the shutdown`);
-      process.exit(1);
-    }
-    closing = true;
-    logger.log(`${signal} received: committing, closing tasks and leaving the group`);
-    setTimeout(() => {
-      logger.error(`shutdown took longer than ${shutdownTimeoutMs} ms (SHUTDOWN_TIMEOUT_MS); exiting anyway`);
-      process.exit(1);
-    }, shutdownTimeoutMs).unref();
-    app
-      .close()
-      .then(() => telemetry.shutdown())
-      .then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error(`shutdown failed: ${(err as Error).message}`);
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  exitGracefullyOnSignals({
+    close: () => app.close(),
+    telemetry,
+    timeoutMs: shutdownTimeoutMs,
+    logger,
+    activity: 'committing, closing tasks and leaving the group',
+  });
 }
 
 main().catch((err: unknown) => {

@@ -9,7 +9,7 @@
  * SHUTDOWN_TIMEOUT_MS; uncommitted records are then read again on the next start.
  */
 import 'reflect-metadata';
-import { startTelemetry } from '@eda/telemetry';
+import { exitGracefullyOnSignals, startTelemetry } from '@eda/telemetry';
 import type { DashboardSettings } from './config/dashboard.config';
 
 async function main(): Promise<void> {
@@ -21,31 +21,13 @@ async function main(): Promise<void> {
   const logger = app.get((await import('nestjs-pino')).Logger);
   logger.log(`inventory-dashboard listening on ${await app.getUrl()} (telemetry: ${telemetry.reason})`);
 
-  let closing = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (closing) {
-      logger.warn(`${signal} received again: exiting without finishing the shutdown`);
-      process.exit(1);
-    }
-    closing = true;
-    logger.log(`${signal} received: draining the in-flight handler, committing, flushing the producer`);
-    setTimeout(() => {
-      logger.error(`shutdown took longer than ${shutdownTimeoutMs} ms (SHUTDOWN_TIMEOUT_MS); exiting anyway`);
-      process.exit(1);
-    }, shutdownTimeoutMs).unref();
-    app
-      .close()
-      .then(() => telemetry.shutdown())
-      .then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error(`shutdown failed: ${(err as Error).message}`);
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  exitGracefullyOnSignals({
+    close: () => app.close(),
+    telemetry,
+    timeoutMs: shutdownTimeoutMs,
+    logger,
+    activity: 'draining the in-flight handler, committing, flushing the producer',
+  });
 }
 
 main().catch((err: unknown) => {

@@ -7,7 +7,7 @@
  * or exit 1 when that takes longer than SHUTDOWN_TIMEOUT_MS.
  */
 import 'reflect-metadata';
-import { startTelemetry } from '@eda/telemetry';
+import { exitGracefullyOnSignals, startTelemetry } from '@eda/telemetry';
 import type { SimulatorSettings } from './config/simulator.config';
 
 async function main(): Promise<void> {
@@ -19,31 +19,13 @@ async function main(): Promise<void> {
   const logger = app.get((await import('nestjs-pino')).Logger);
   logger.log(`store-simulator listening on ${await app.getUrl()} (telemetry: ${telemetry.reason})`);
 
-  let closing = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (closing) {
-      logger.warn(`${signal} received again: exiting without finishing the shutdown`);
-      process.exit(1);
-    }
-    closing = true;
-    logger.log(`${signal} received: stopping simulations and flushing the producer`);
-    setTimeout(() => {
-      logger.error(`shutdown took longer than ${shutdownTimeoutMs} ms (SHUTDOWN_TIMEOUT_MS); exiting anyway`);
-      process.exit(1);
-    }, shutdownTimeoutMs).unref();
-    app
-      .close()
-      .then(() => telemetry.shutdown())
-      .then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error(`shutdown failed: ${(err as Error).message}`);
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  exitGracefullyOnSignals({
+    close: () => app.close(),
+    telemetry,
+    timeoutMs: shutdownTimeoutMs,
+    logger,
+    activity: 'stopping simulations and flushing the producer',
+  });
 }
 
 main().catch((err: unknown) => {

@@ -10,7 +10,8 @@
  * - {@link startTelemetry}: the Node SDK, a no-op unless `OTEL_EXPORTER_OTLP_ENDPOINT`
  *   is set or `OTEL_SDK_DISABLED=false`;
  * - {@link injectTraceContext} / {@link extractTraceContext}: W3C trace context in record headers;
- * - {@link structuredLogOptions}: pino JSON lines with `trace_id` and `span_id`.
+ * - {@link structuredLogOptions}: pino JSON lines with `trace_id` and `span_id`;
+ * - {@link exitGracefullyOnSignals}: SIGTERM closes the app, flushes telemetry, exits.
  */
 export {
   startTelemetry,
@@ -31,3 +32,9 @@ export {
   type StructuredLogOptions,
   type TraceLogFields,
 } from './logging/trace-log-fields';
+export {
+  exitGracefullyOnSignals,
+  type GracefulShutdownOptions,
+  type ShutdownLogger,
+  type SignalSource,
+} from './lifecycle/graceful-shutdown';

@@ -1,0 +1,80 @@
+import { EventEmitter } from 'node:events';
+import { exitGracefullyOnSignals, SignalSource } from './graceful-shutdown';
+
+class FakeProcess extends EventEmitter implements SignalSource {
+  readonly exits: number[] = [];
+  readonly exited: Promise<number>;
+  private resolveExit: (code: number) => void = () => undefined;
+
+  constructor() {
+    super();
+    this.exited = new Promise<number>((resolve) => (this.resolveExit = resolve));
+  }
+
+  exit(code: number): void {
+    this.exits.push(code);
+    this.resolveExit(code);
+  }
+}
+
+const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+describe('exitGracefullyOnSignals', () => {
+  it('closes the app, then flushes telemetry, then exits 0', async () => {
+    const source = new FakeProcess();
+    const steps: string[] = [];
+    exitGracefullyOnSignals({
+      close: async () => void steps.push('close'),
+      telemetry: { shutdown: async () => void steps.push('telemetry') },
+      timeoutMs: 1000,
+      logger: quiet,
+      activity: 'closing',
+      source,
+    });
+    source.emit('SIGTERM', 'SIGTERM');
+    expect(await source.exited).toBe(0);
+    expect(steps).toEqual(['close', 'telemetry']);
+  });
+
+  it('exits 1 when closing fails, and names the failure', async () => {
+    const source = new FakeProcess();
+    const errors: string[] = [];
+    exitGracefullyOnSignals({
+      close: () => Promise.reject(new Error('commit failed')),
+      timeoutMs: 1000,
+      logger: { ...quiet, error: (m) => void errors.push(m) },
+      activity: 'closing',
+      source,
+    });
+    source.emit('SIGINT', 'SIGINT');
+    expect(await source.exited).toBe(1);
+    expect(errors).toEqual(['shutdown failed: commit failed']);
+  });
+
+  it('exits 1 when closing outlasts the timeout', async () => {
+    const source = new FakeProcess();
+    exitGracefullyOnSignals({
+      close: () => new Promise(() => undefined),
+      timeoutMs: 20,
+      logger: quiet,
+      activity: 'closing',
+      source,
+    });
+    source.emit('SIGTERM', 'SIGTERM');
+    expect(await source.exited).toBe(1);
+  });
+
+  it('exits 1 at once on a second signal', () => {
+    const source = new FakeProcess();
+    exitGracefullyOnSignals({
+      close: () => new Promise(() => undefined),
+      timeoutMs: 60_000,
+      logger: quiet,
+      activity: 'closing',
+      source,
+    });
+    source.emit('SIGTERM', 'SIGTERM');
+    source.emit('SIGTERM', 'SIGTERM');
+    expect(source.exits).toEqual([1]);
+  });
+});
