@@ -1,7 +1,8 @@
 /**
  * The page in a real browser (headless Debian Chromium through playwright-core):
  * it shows a store's stock, then the change a new event brings, live over
- * server-sent events, without a reload. Saves docs/img/dashboard.png.
+ * server-sent events, without a reload. Saves a screenshot to tmp/ (gitignored),
+ * or to docs/img/dashboard.png, the README's picture, with EDA_UPDATE_SCREENSHOTS=true.
  *
  * Skips, saying so, only when /usr/bin/chromium is missing
  * (`apt-get install -y chromium`).
@@ -17,7 +18,10 @@ import { serve } from '../serve';
 import { DashboardTopics } from '../testing/dashboard-topics.fixture';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = join(__dirname, '../../../../docs/img/dashboard.png');
+const SCREENSHOT =
+  process.env['EDA_UPDATE_SCREENSHOTS'] === 'true'
+    ? join(__dirname, '../../../../docs/img/dashboard.png')
+    : join(__dirname, '../../../../tmp/screenshots/dashboard.png');
 const available = existsSync(CHROMIUM);
 if (!available) {
   console.warn(
