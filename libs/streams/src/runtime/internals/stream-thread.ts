@@ -9,6 +9,8 @@ import { TaskManager } from './task-manager';
 import { classifyError, isRecoverable } from './task-transaction';
 
 /** How often the thread checks commit deadlines and wall-clock punctuations when idle. */
+/** How long a consumer that died in an outage is restarted before the instance fails (Kafka Streams' task.timeout.ms default). */
+const CONSUMER_RESTART_TIMEOUT_MS = 5 * 60_000;
 const TICK_MS = 50;
 
 /** Callbacks from the thread to its KafkaStreams instance. */
@@ -116,8 +118,44 @@ export class StreamThread {
     });
     this.consumer.on(REBALANCING, () => this.listener.onRebalance());
     this.consumer.on(CRASH, ({ payload }) => {
-      if (!payload.restart) this.fail(payload.error);
+      if (payload.restart || this.stopped) return;
+      if (classifyError(payload.error) !== 'retriable') {
+        this.fail(payload.error);
+        return;
+      }
+      // kafkajs restarts its consumer only after its own retriable errors; an outer
+      // retrier's KafkaJSNonRetriableError over a connection error is still an outage.
+      void this.serial(() => this.restartConsumer()).catch((err: unknown) => this.fail(err));
     });
+    await this.runConsumer();
+    this.timer = setInterval(
+      () => void this.serial(() => this.tick()).catch((err) => this.fail(err)),
+      TICK_MS,
+    );
+  }
+
+  /**
+   * After the consumer died in an outage: drop every task's uncommitted work
+   * (the new run re-reads it from the committed offsets, and the tasks are
+   * re-created with stores restored from their changelogs), then run the
+   * consumer again, with backoff, until the broker answers or
+   * CONSUMER_RESTART_TIMEOUT_MS has passed.
+   */
+  private async restartConsumer(): Promise<void> {
+    for (const handle of [...this.tasks.handles.values()]) await this.tasks.closeDirty(handle);
+    const deadline = Date.now() + CONSUMER_RESTART_TIMEOUT_MS;
+    for (let delay = 500; !this.stopped; delay = Math.min(delay * 2, 10_000)) {
+      await new Promise((r) => setTimeout(r, delay));
+      try {
+        await this.runConsumer();
+        return;
+      } catch (err) {
+        if (classifyError(err) !== 'retriable' || Date.now() > deadline) throw err;
+      }
+    }
+  }
+
+  private async runConsumer(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({
       topics: [...new Set(this.subtopologies.flatMap((s) => s.sourceTopics))],
@@ -136,10 +174,6 @@ export class StreamThread {
           this.fail(err);
         }),
     });
-    this.timer = setInterval(
-      () => void this.serial(() => this.tick()).catch((err) => this.fail(err)),
-      TICK_MS,
-    );
   }
 
   /** Stops consuming, commits, closes tasks and disconnects. */
