@@ -78,7 +78,18 @@ describe('exactly_once_v2 survives a broker outage', () => {
       },
     });
     const states: string[] = [];
-    streams.onStateChange((now) => states.push(now));
+    // Readiness while tasks revive: the instance leaves RUNNING (not ready, stores not queryable, with a
+    // retriable error) and comes back, never passing through ERROR. Listeners see every transition.
+    const queriesWhileReviving: unknown[] = [];
+    streams.onStateChange((now, old) => {
+      states.push(now);
+      if (now !== StreamsState.REBALANCING || old !== StreamsState.RUNNING) return;
+      try {
+        queriesWhileReviving.push(streams?.keyValueStore<string, number>('sums').get('k0'));
+      } catch (err) {
+        queriesWhileReviving.push(err);
+      }
+    });
 
     const updates = new Map<string, number[]>();
     const reader = await ctx.consumer({ readUncommitted: false });
@@ -120,6 +131,13 @@ describe('exactly_once_v2 survives a broker outage', () => {
 
     expect(streams.fatalError).toBeUndefined();
     expect(states).not.toContain(StreamsState.ERROR);
+    const sinceReady = states.slice(states.indexOf(StreamsState.RUNNING));
+    expect(sinceReady).toContain(StreamsState.REBALANCING); // readiness dropped during the revive...
+    expect(states.at(-1)).toBe(StreamsState.RUNNING); // ...and came back
+    expect(queriesWhileReviving.length).toBeGreaterThan(0);
+    for (const q of queriesWhileReviving) {
+      expect(q).toMatchObject({ code: 'STREAMS_INVALID_STATE_STORE', retriable: true });
+    }
     for (const [key, values] of updates) {
       expect({ key, increasing: values.every((v, i) => i === 0 || v > (values[i - 1] as number)) }).toEqual({
         key,

@@ -3,6 +3,7 @@ import { BytesKeyValueStore, BytesWindowStore } from './internals/bytes-stores';
 import { CachingKeyValueStore, CachingWindowStore } from './internals/caching-stores';
 import { ChangeLoggingKeyValueStore, ChangeLoggingWindowStore } from './internals/change-logging-stores';
 import { FileKeyValueStore } from './internals/file-key-value-store';
+import { FileWindowStore } from './internals/file-window-store';
 import { InMemoryKeyValueStore } from './internals/in-memory-key-value-store';
 import { InMemoryWindowStore } from './internals/in-memory-window-store';
 import { MeteredKeyValueStore, MeteredWindowStore, TaskStore } from './internals/metered-stores';
@@ -104,8 +105,10 @@ export const Stores = {
   },
 
   /**
-   * A key-value store kept in `state.dir` as an append-only file with a
-   * changelog-offset checkpoint, so a restart restores only the changelog tail.
+   * A key-value store held in memory and snapshotted to `state.dir` on clean
+   * close, with a changelog-offset checkpoint, so a clean restart restores only
+   * the changelog tail written since (none, usually). A crash, or a missing or
+   * corrupt checkpoint or snapshot, means a full restore, never wrong state.
    */
   persistentKeyValueStore(name: string): KeyValueBytesStoreSupplier {
     return { name, persistent: true, get: () => new FileKeyValueStore(name) };
@@ -118,6 +121,16 @@ export const Stores = {
       retentionMs,
       windowSizeMs,
       get: () => new InMemoryWindowStore(name, retentionMs, windowSizeMs),
+    };
+  },
+
+  /** A persistent window store: the in-memory one plus a snapshot and checkpoint in `state.dir`. */
+  persistentWindowStore(name: string, retentionMs: number, windowSizeMs: number): WindowBytesStoreSupplier {
+    return {
+      name,
+      retentionMs,
+      windowSizeMs,
+      get: () => new FileWindowStore(name, retentionMs, windowSizeMs),
     };
   },
 

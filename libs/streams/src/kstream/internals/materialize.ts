@@ -77,12 +77,10 @@ export function materializeWindow<K, V>(
       `Store '${name}': retention ${retention} ms must be at least window size + grace (${windows.sizeMs + windows.graceMs} ms).`,
     );
   }
-  if (materialized?.storeType === 'persistent') {
-    throw new TopologyError(
-      `Store '${name}': persistent window stores are not implemented yet; use the in-memory one.`,
-    );
-  }
-  const supplier = Stores.inMemoryWindowStore(name, retention, windows.sizeMs);
+  const supplier =
+    materialized?.storeType === 'persistent'
+      ? Stores.persistentWindowStore(name, retention, windows.sizeMs)
+      : Stores.inMemoryWindowStore(name, retention, windows.sizeMs);
   const builder: StoreBuilder<WindowStore<K, V>> = Stores.windowStoreBuilder(
     supplier,
     serdes.keySerde,

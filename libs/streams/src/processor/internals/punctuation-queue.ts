@@ -33,8 +33,8 @@ export class PunctuationQueue {
     let fired = 0;
     for (const entry of this.schedules) {
       if (entry.cancelled || now < entry.next) continue;
-      const start = Number.isFinite(entry.next) ? entry.next : now;
-      entry.next = start + Math.floor((now - start) / entry.intervalMs + 1) * entry.intervalMs;
+      // Kafka Streams' PunctuationSchedule#next: the next boundary after `now`, missed ones skipped.
+      entry.next += Math.floor((now - entry.next) / entry.intervalMs + 1) * entry.intervalMs;
       run(() => entry.punctuator(now));
       fired++;
     }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { SerializationError, TopologyError } from '../../errors';
+import { StoreCheckpoint } from '../../state/internals/bytes-stores';
 import { TaskStore } from '../../state/internals/metered-stores';
 import { StreamsMetrics } from '../../telemetry/metrics';
 import { withRecordContext } from '../../telemetry/tracing';
@@ -94,10 +95,16 @@ export class StreamTask implements TaskServices {
     return this.env.changelogTopic(storeName);
   }
 
-  /** Opens stores. Restore (runtime only) happens between this and {@link initializeProcessors}. */
-  initializeStores(): void {
+  /**
+   * Opens stores. Restore (runtime only) happens between this and
+   * {@link initializeProcessors}. `checkpoint` holds the validated checkpoint
+   * entries of persistent stores; a store without one starts empty.
+   */
+  initializeStores(checkpoint: ReadonlyMap<string, StoreCheckpoint> = new Map()): void {
     for (const store of this.storesByName.values()) {
+      const entry = store.persistent ? checkpoint.get(store.name) : undefined;
       store.init({
+        ...(entry === undefined ? {} : { checkpoint: entry }),
         applicationId: this.applicationId,
         taskId: this.id,
         partition: this.partition,
@@ -169,8 +176,9 @@ export class StreamTask implements TaskServices {
 
   schedule(intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable {
     if (type === PunctuationType.STREAM_TIME) {
-      // Kafka Streams fires the first stream-time punctuation on the first record.
-      return this.streamPunctuations.schedule(Number.NEGATIVE_INFINITY, intervalMs, punctuator);
+      // As in Kafka Streams (StreamTask#schedule), stream-time schedules are aligned to 0: the first
+      // record fires one (stream time >= 0), the next fire at the following multiple of the interval.
+      return this.streamPunctuations.schedule(0, intervalMs, punctuator);
     }
     return this.wallPunctuations.schedule(this.env.wallClock() + intervalMs, intervalMs, punctuator);
   }

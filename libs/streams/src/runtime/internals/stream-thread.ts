@@ -38,6 +38,10 @@ export class StreamThread {
   private commitRequested = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** JoinGroup requests built so far (kafkajs asks the assigner for its metadata once per JoinGroup). */
+  private joinRequests = 0;
+  /** `joinRequests` when the last join completed (GROUP_JOIN); smaller means a rejoin is under way. */
+  private joinedAt = 0;
 
   constructor(
     kafka: Kafka,
@@ -60,11 +64,14 @@ export class StreamThread {
     this.consumer = kafka.consumer({
       groupId: config.applicationId,
       partitionAssigners: [
-        streamsPartitionAssigner({ sourceTopics }, () => ({
-          version: 1,
-          server: config.applicationServer ?? null,
-          tasks: [...this.tasks.handles.keys()],
-        })),
+        streamsPartitionAssigner({ sourceTopics }, () => {
+          this.joinRequests++;
+          return {
+            version: 1,
+            server: config.applicationServer ?? null,
+            tasks: [...this.tasks.handles.keys()],
+          };
+        }),
       ],
       sessionTimeout: config.sessionTimeoutMs,
       heartbeatInterval: Math.floor(config.sessionTimeoutMs / 5),
@@ -85,6 +92,7 @@ export class StreamThread {
       requestCommit: () => (this.commitRequested = true),
       onTaskStatus: () => listener.onTaskStatus(),
       onFatal: (err) => this.fail(err),
+      canCommitOffsets: () => this.joinRequests === this.joinedAt,
     });
   }
 
@@ -111,12 +119,33 @@ export class StreamThread {
           if (id !== undefined) ids.add(id);
         }
       }
+      this.joinedAt = this.joinRequests;
+      this.tasks.markRevoked(ids);
       void this.serial(() => this.tasks.assign(ids)).then(
         () => this.listener.onAssignment(),
         (err) => this.fail(err),
       );
     });
-    this.consumer.on(REBALANCING, () => this.listener.onRebalance());
+    // Revocation. kafkajs 2.2.4 has no onPartitionsRevoked: it rejoins as soon as a heartbeat reports
+    // REBALANCE_IN_PROGRESS. What comes closest is committing before our JoinGroup, while the generation
+    // is valid and the coordinator (PreparingRebalance) still accepts our offset commits, as Java's eager
+    // consumer does in onPartitionsRevoked and kafkajs' autoCommit does. Two places see the rebalance:
+    // our batch callback's heartbeat (kafkajs waits for the callback, so the commit precedes our
+    // JoinGroup), and kafkajs' own heartbeat between batches (REBALANCING, emitted as it starts
+    // rejoining: the commit races the JoinGroup). At-least-once offsets are sent only while no JoinGroup
+    // has been built since the last assignment (`canCommitOffsets`, checked synchronously right before
+    // kafkajs takes the generation for the OffsetCommit). Such a commit carries the old generation: it is
+    // applied if it reaches the coordinator before our JoinGroup (same connection, in order), when the
+    // rebalance cannot have completed nor a new owner restored or read offsets, and output and changelog
+    // writes were acknowledged before it; otherwise it is rejected (ILLEGAL_GENERATION). A commit with the
+    // new generation for a task we lost is never sent (GROUP_JOIN marks it revoked first): it could move
+    // the new owner's position past changelog writes it did not restore. A skipped or rejected commit
+    // means the new owner reprocesses that tail (duplicates, never loss). Exactly-once commits regardless:
+    // per-task transactional ids fence a late commit (see TaskManager.assign).
+    this.consumer.on(REBALANCING, () => {
+      this.listener.onRebalance();
+      void this.serial(() => this.tasks.commitAll()).catch((err: unknown) => this.fail(err));
+    });
     this.consumer.on(CRASH, ({ payload }) => {
       if (payload.restart || this.stopped) return;
       if (classifyError(payload.error) !== 'retriable') {
@@ -212,14 +241,21 @@ export class StreamThread {
       await this.tasks.closeDirty(handle, true);
     }
     await this.maybeCommit();
-    await heartbeat();
+    try {
+      await heartbeat();
+    } catch (err) {
+      // The rebalance was seen here, inside our batch callback: kafkajs rejoins only after we
+      // rethrow, so this commit always precedes our JoinGroup.
+      if (isRebalancing(err)) await this.tasks.commitAll();
+      throw err;
+    }
   }
 
   private async tick(): Promise<void> {
     if (this.stopped) return;
     const now = Date.now();
     await this.tasks.reviveDue(now);
-    for (const h of this.tasks.handles.values()) if (h.running) h.task.punctuateWallClock(now);
+    for (const h of this.tasks.handles.values()) if (h.running && !h.revoked) h.task.punctuateWallClock(now);
     await this.maybeCommit();
   }
 
@@ -249,6 +285,14 @@ const GROUP_ERRORS = new Set([
   'ILLEGAL_GENERATION',
   'NOT_COORDINATOR',
 ]);
+
+/** kafkajs' `isRebalancing`: the member must rejoin before it can commit or heartbeat again. */
+function isRebalancing(err: unknown): boolean {
+  const type = (err as { type?: string }).type;
+  return (
+    type === 'REBALANCE_IN_PROGRESS' || type === 'ILLEGAL_GENERATION' || type === 'NOT_COORDINATOR_FOR_GROUP'
+  );
+}
 
 function isGroupMembershipError(err: unknown): boolean {
   const type = (err as { type?: string }).type;

@@ -1,23 +1,14 @@
-import {
-  Admin,
-  Consumer,
-  IHeaders,
-  Kafka,
-  KafkaMessage,
-  Partitioners,
-  Producer,
-  TopicOffsets,
-} from 'kafkajs';
+import { Partitioners, TopicOffsets } from 'kafkajs';
 import { StreamsFatalError } from '../../errors';
 import { StreamTask, TaskEnvironment } from '../../processor/internals/stream-task';
 import { SubtopologyDef } from '../../processor/internals/topology-layout';
-import { StreamsMetrics } from '../../telemetry/metrics';
-import { ResolvedStreamsConfig } from '../streams-config';
 import { OutputBuffer } from './output-buffer';
-import { PartitionReader } from './partition-reader';
 import { CommittedPosition, RepartitionPurger } from './repartition-purger';
-import { restoreTask, takeCheckpoint, writeCheckpoint } from './state-restorer';
+import { restoreTask, takeCheckpoint, validateCheckpoint, writeCheckpoint } from './state-restorer';
 import { classifyError, isRecoverable, TaskTransaction } from './task-transaction';
+import { BatchControl, FetchedBatch, normaliseHeaders, TaskHandle, TaskManagerDeps } from './task-handle';
+
+export type { BatchControl, FetchedBatch, TaskHandle, TaskManagerDeps } from './task-handle';
 
 const OUTPUT_BUFFER_RECORDS = 10_000;
 /** First wait before reviving a task whose (re-)initialisation hit a retriable error; doubles per attempt. */
@@ -25,57 +16,6 @@ const REVIVE_BACKOFF_MS = 500;
 const REVIVE_BACKOFF_MAX_MS = 10_000;
 /** Kafka Streams' `task.timeout.ms` default: a task failing retriably for longer fails the instance. */
 const TASK_TIMEOUT_MS = 300_000;
-
-/** The parts of a kafkajs batch a task reads. */
-export interface FetchedBatch {
-  readonly topic: string;
-  readonly partition: number;
-  readonly messages: ReadonlyArray<Pick<KafkaMessage, 'offset' | 'key' | 'value' | 'timestamp' | 'headers'>>;
-}
-
-/** The kafkajs batch callbacks the loop needs. */
-export interface BatchControl {
-  resolveOffset(offset: string): void;
-  isRunning(): boolean;
-  isStale(): boolean;
-}
-
-/** A task and what the runtime keeps beside it. */
-export interface TaskHandle {
-  readonly task: StreamTask;
-  /** Exactly-once only: the task's own output buffer and transaction. */
-  readonly output: OutputBuffer | undefined;
-  readonly txn: TaskTransaction | undefined;
-  /** Resolves true when restored and positioned; false if closed meanwhile. */
-  readonly ready: Promise<boolean>;
-  running: boolean;
-  closed: boolean;
-  /** Offsets below these were processed before the last commit: skip them (a seek may lag). */
-  readonly positions: Map<string, number>;
-  readonly committed: Map<string, number>;
-  /** Set when initialisation hit a retriable error: when to revive, and since when the task keeps failing. */
-  revive?: { readonly at: number; readonly attempt: number; readonly failingSince: number };
-  /** Since when the task keeps failing retriably (revived, no commit since); undefined once it commits. */
-  failingSince?: number;
-}
-
-/** What the task manager needs from the thread that owns it. */
-export interface TaskManagerDeps {
-  readonly kafka: Kafka;
-  readonly config: ResolvedStreamsConfig;
-  readonly subtopologies: SubtopologyDef[];
-  readonly admin: Admin;
-  readonly reader: PartitionReader;
-  readonly metrics: StreamsMetrics;
-  consumer(): Consumer;
-  /** At-least-once: the shared producer and buffer. */
-  readonly producer: Producer | undefined;
-  readonly sharedOutput: OutputBuffer | undefined;
-  /** Called when a buffer fills, so the owner flushes or commits early. */
-  requestCommit(): void;
-  onTaskStatus(): void;
-  onFatal(err: unknown): void;
-}
 
 /**
  * Creates, restores, commits and closes this instance's tasks. A new task
@@ -109,8 +49,39 @@ export class TaskManager {
     return [...this.handles.values()].every((h) => h.running);
   }
 
-  /** Applies a new assignment: closes revoked tasks (uncommitted work is dropped), starts new ones. */
+  /**
+   * Marks the tasks a new assignment no longer holds, synchronously, as soon
+   * as kafkajs reports the assignment (GROUP_JOIN), so no commit queued before
+   * {@link assign} runs writes offsets for partitions that now belong to
+   * another member (at-least-once: that could move its position past state it
+   * never restored).
+   */
+  markRevoked(taskIds: ReadonlySet<string>): void {
+    for (const [id, handle] of this.handles) if (!taskIds.has(id)) handle.revoked = true;
+  }
+
+  /**
+   * Applies a new assignment: closes revoked tasks, starts new ones.
+   *
+   * Exactly-once: a revoked task's open transaction is committed first. That
+   * is safe after the rebalance, because fencing is per task: the new owner
+   * calls InitProducerId with the same transactional id before it restores or
+   * reads offsets, so either our commit lands first (and it sees it) or we are
+   * fenced and the transaction is aborted (and it reprocesses). A failed
+   * commit is not revived.
+   *
+   * At-least-once: a revoked task is closed without committing (work since the
+   * commit that ran before the rejoin, if any, is reprocessed by the new owner).
+   */
   async assign(taskIds: Set<string>): Promise<void> {
+    this.markRevoked(taskIds);
+    if (this.deps.config.guarantee === 'exactly_once_v2') {
+      for (const handle of [...this.handles.values()]) {
+        if (!handle.revoked || !handle.running || handle.closed) continue;
+        handle.task.flush();
+        await this.commitTransactional(handle);
+      }
+    }
     for (const [id, handle] of this.handles) if (!taskIds.has(id)) await this.closeDirty(handle);
     for (const id of taskIds) if (!this.handles.has(id)) this.create(id);
     this.deps.onTaskStatus();
@@ -120,7 +91,7 @@ export class TaskManager {
   async ready(topic: string, partition: number): Promise<TaskHandle | undefined> {
     const id = this.taskIdFor(topic, partition);
     const handle = id === undefined ? undefined : this.handles.get(id);
-    if (!handle || !(await handle.ready) || handle.closed) return undefined;
+    if (!handle || !(await handle.ready) || handle.closed || handle.revoked) return undefined;
     return handle;
   }
 
@@ -214,7 +185,7 @@ export class TaskManager {
       if (!isRecoverable(err)) throw err;
       this.deps.sharedOutput?.clear();
       for (const handle of [...this.handles.values()])
-        if (handle.running) await this.closeDirty(handle, true);
+        if (handle.running) await this.closeDirty(handle, !handle.revoked);
       return false;
     }
   }
@@ -247,7 +218,11 @@ export class TaskManager {
   async closeAll(): Promise<void> {
     await this.commitAll();
     for (const handle of this.handles.values()) {
-      if (handle.running) await writeCheckpoint(handle.task, this.deps.reader).catch(() => undefined);
+      // A revoked task's changelog may already be written by its new owner: its end offset would vouch
+      // for records our snapshot lacks. A failed write leaves no checkpoint: the next start restores fully.
+      if (handle.running && !handle.revoked) {
+        await writeCheckpoint(handle.task, this.deps.reader).catch(() => undefined);
+      }
       await this.closeDirty(handle);
     }
     await this.purger.idle();
@@ -356,9 +331,9 @@ export class TaskManager {
     const { task } = handle;
     await handle.txn?.initialize();
     if (handle.closed) return false;
-    const checkpoint = takeCheckpoint(task);
-    task.initializeStores();
-    await restoreTask(task, checkpoint, this.deps.reader, this.deps.metrics);
+    const checkpoint = await validateCheckpoint(task, takeCheckpoint(task), this.deps.reader);
+    task.initializeStores(checkpoint);
+    await restoreTask(task, this.deps.reader, this.deps.metrics);
     task.initializeProcessors();
     await this.positionInputs(handle);
     if (handle.closed) return false;
@@ -410,23 +385,26 @@ export class TaskManager {
       const kind = classifyError(err);
       const failingSince = handle.failingSince ?? Date.now();
       const expired = kind === 'retriable' && Date.now() - failingSince >= TASK_TIMEOUT_MS;
-      const revive = kind !== 'fatal' && !expired;
+      const revive = kind !== 'fatal' && !expired && !handle.revoked;
       await this.closeDirty(handle, revive, kind === 'retriable' ? { attempt: 0, failingSince } : undefined);
       if (expired) throw timedOut(handle.task.id, err);
-      if (!revive) throw err;
+      if (kind === 'fatal') throw err;
     }
   }
 
   private async commitAtLeastOnce(running: TaskHandle[]): Promise<void> {
     if (!(await this.flushOutput())) return;
-    const offsets = running.flatMap((h) => this.changedOffsets(h).map((o) => ({ handle: h, ...o })));
+    const owned = running.filter((h) => !h.revoked && !h.closed);
+    const offsets = owned.flatMap((h) => this.changedOffsets(h).map((o) => ({ handle: h, ...o })));
     if (offsets.length === 0) return;
     const flat = offsets.flatMap((o) =>
       o.partitions.map((p) => ({ topic: o.topic, partition: p.partition, offset: p.offset })),
     );
+    // Checked synchronously before the call: kafkajs takes the generation when it builds the request.
+    if (!(this.deps.canCommitOffsets?.() ?? true)) return;
     try {
       await this.deps.consumer().commitOffsets(flat);
-      for (const h of running)
+      for (const h of owned)
         for (const [topic, offset] of h.task.consumedOffsets) h.committed.set(topic, offset);
     } catch {
       // A rebalance is under way: the group will hand these partitions out again; at-least-once allows the replay.
@@ -440,16 +418,4 @@ function timedOut(taskId: string, err: unknown): StreamsFatalError {
     `Task ${taskId} kept failing for ${TASK_TIMEOUT_MS} ms (task.timeout.ms): ${(err as Error).message}`,
     err,
   );
-}
-
-/** kafkajs header values may be arrays or undefined; tasks see the first value of each. */
-function normaliseHeaders(headers: IHeaders | undefined): Record<string, Buffer | string> {
-  const out: Record<string, Buffer | string> = {};
-  if (headers === undefined) return out;
-  for (const k in headers) {
-    const v = headers[k];
-    const value = Array.isArray(v) ? v[0] : v;
-    if (value !== undefined) out[k] = value;
-  }
-  return out;
 }

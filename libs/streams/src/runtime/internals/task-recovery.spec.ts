@@ -20,7 +20,7 @@ import { StreamsMetrics } from '../../telemetry/metrics';
 import { resolveStreamsConfig } from '../streams-config';
 import { OutputBuffer } from './output-buffer';
 import { PartitionReader } from './partition-reader';
-import { FetchedBatch, TaskHandle, TaskManager } from './task-manager';
+import { FetchedBatch, TaskHandle, TaskManager, TaskManagerDeps } from './task-manager';
 import { classifyError, TaskTransaction } from './task-transaction';
 
 const S = Serdes.String();
@@ -128,7 +128,11 @@ class FakeCluster {
   }
 }
 
-function harness(guarantee: 'at_least_once' | 'exactly_once_v2', cluster = new FakeCluster()) {
+function harness(
+  guarantee: 'at_least_once' | 'exactly_once_v2',
+  cluster = new FakeCluster(),
+  extra: Partial<TaskManagerDeps> = {},
+) {
   const kafka = cluster.kafka();
   const fatal: unknown[] = [];
   const reader = {
@@ -175,6 +179,7 @@ function harness(guarantee: 'at_least_once' | 'exactly_once_v2', cluster = new F
     requestCommit: () => undefined,
     onTaskStatus: () => undefined,
     onFatal: (err) => void fatal.push(err),
+    ...extra,
   });
   /** The task's current handle once ready (a revived task has a new one). */
   const current = async (): Promise<TaskHandle> => {
@@ -404,5 +409,54 @@ describe('TaskManager recovery from commit failures', () => {
     await process(await current(), 0, 3);
     cluster.faults.push({ step: 'sendBatch', error: protocolError('TOPIC_AUTHORIZATION_FAILED', false) });
     await expect(manager.commitAll()).rejects.toMatchObject({ type: 'TOPIC_AUTHORIZATION_FAILED' });
+  });
+});
+
+describe('TaskManager on revocation (kafkajs has no onPartitionsRevoked)', () => {
+  it('exactly_once_v2: a revoked task commits its open transaction before it closes, and is not revived', async () => {
+    const { cluster, manager, fatal, current, process } = harness('exactly_once_v2');
+    await manager.assign(new Set([TASK]));
+    await process(await current(), 0, 6);
+    await manager.assign(new Set()); // the task moved to another member
+    expect(cluster.latest('out')).toEqual({ k0: 2, k1: 2, k2: 2 });
+    expect(cluster.offsets.get(REPARTITION)).toBe(6); // the new owner starts after our work
+    expect(manager.handles.size).toBe(0);
+    expect(fatal).toEqual([]);
+  });
+
+  it('exactly_once_v2: if the new owner fenced us first, the transaction aborts and nothing is revived', async () => {
+    const { cluster, manager, fatal, current, process } = harness('exactly_once_v2');
+    await manager.assign(new Set([TASK]));
+    await process(await current(), 0, 6);
+    cluster.faults.push({ step: 'sendOffsets', error: protocolError('PRODUCER_FENCED', false) });
+    await manager.assign(new Set());
+    expect(cluster.log('out')).toEqual([]);
+    expect(cluster.offsets.has(REPARTITION)).toBe(false);
+    expect(cluster.producersCreated).toBe(1); // no revive: a new producer would fence the new owner
+    expect(manager.handles.size).toBe(0);
+    expect(fatal).toEqual([]);
+  });
+
+  it('at_least_once: offsets are committed before a rejoin, never during one, never for revoked tasks', async () => {
+    let rejoining = false;
+    const { cluster, manager, current, process } = harness('at_least_once', new FakeCluster(), {
+      canCommitOffsets: () => !rejoining,
+    });
+    await manager.assign(new Set([TASK]));
+    await process(await current(), 0, 6);
+    await manager.commitAll(); // the commit before our JoinGroup
+    expect(cluster.offsets.get(REPARTITION)).toBe(6);
+
+    await process(await current(), 6, 9);
+    rejoining = true; // a JoinGroup went out: the commit would race a new owner
+    await manager.commitAll();
+    expect(cluster.latest('out')).toEqual({ k0: 3, k1: 3, k2: 3 }); // output may leave (duplicates only)
+    expect(cluster.offsets.get(REPARTITION)).toBe(6); // offsets may not
+
+    rejoining = false;
+    manager.markRevoked(new Set()); // GROUP_JOIN: the task is gone, assign() has not run yet
+    await manager.commitAll();
+    expect(cluster.offsets.get(REPARTITION)).toBe(6);
+    expect(await manager.ready(REPARTITION, 0)).toBeUndefined(); // and it processes nothing more
   });
 });

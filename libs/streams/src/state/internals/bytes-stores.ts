@@ -24,8 +24,26 @@ export interface StoreContext {
   /** `<state.dir>/<application.id>/<taskId>`, when persistence is configured. */
   readonly taskStateDir: string | undefined;
   readonly metrics: StreamsMetrics;
+  /**
+   * Persistent stores only: this store's entry of the task checkpoint, read
+   * (and checked against the changelog) when the task started. A store loads
+   * its local snapshot only when the snapshot's CRC-32 matches this entry;
+   * otherwise it starts empty and the changelog is restored from its start.
+   */
+  readonly checkpoint?: StoreCheckpoint;
   /** Timestamp of the record being processed; changelog records carry it. */
   currentTimestamp(): number;
+}
+
+/**
+ * What a task's checkpoint file records for one persistent store: which
+ * snapshot file it vouches for and the changelog offset that snapshot covers.
+ */
+export interface StoreCheckpoint {
+  /** Next changelog offset the snapshot does not contain; undefined when the store is not logged. */
+  readonly offset: number | undefined;
+  /** CRC-32 of the snapshot's payload: binds the checkpoint to one snapshot file. */
+  readonly crc: number;
 }
 
 /** Lifecycle every layer shares. */
@@ -36,6 +54,17 @@ export interface StoreLifecycle {
   /** Pushes buffered writes down (caches) and makes them durable (files). Runs at every commit. */
   flush(): void;
   close(): void;
+  /**
+   * Persistent stores: the checkpoint whose snapshot `init` loaded (restore
+   * resumes at its offset); undefined when the store started empty.
+   */
+  localCheckpoint(): StoreCheckpoint | undefined;
+  /**
+   * Persistent stores: writes the whole store to its snapshot file durably
+   * (write, fsync, rename) and returns the payload's CRC-32. In-memory
+   * stores return undefined. Called on clean close, after the final commit.
+   */
+  writeSnapshot(): number | undefined;
 }
 
 /** A cache entry leaving the caching layer: new value and the value it replaced. */

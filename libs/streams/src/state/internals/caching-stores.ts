@@ -1,4 +1,11 @@
-import { BytesKeyValueStore, BytesWindowStore, FlushListener, KeyBytes, StoreContext } from './bytes-stores';
+import {
+  BytesKeyValueStore,
+  BytesWindowStore,
+  FlushListener,
+  KeyBytes,
+  StoreCheckpoint,
+  StoreContext,
+} from './bytes-stores';
 
 /** A write held in the cache until the next commit. */
 interface DirtyEntry {
@@ -97,6 +104,14 @@ export class CachingKeyValueStore extends CachingLayer implements BytesKeyValueS
     this.inner.restore(key, value);
   }
 
+  localCheckpoint(): StoreCheckpoint | undefined {
+    return this.inner.localCheckpoint();
+  }
+
+  writeSnapshot(): number | undefined {
+    return this.inner.writeSnapshot();
+  }
+
   flush(): void {
     this.flushCache();
     this.inner.flush();
@@ -174,6 +189,14 @@ export class CachingWindowStore extends CachingLayer implements BytesWindowStore
 
   restore(changelogKey: Buffer, value: Buffer | null): void {
     this.inner.restore(changelogKey, value);
+  }
+
+  localCheckpoint(): StoreCheckpoint | undefined {
+    return this.inner.localCheckpoint();
+  }
+
+  writeSnapshot(): number | undefined {
+    return this.inner.writeSnapshot();
   }
 
   flush(): void {

@@ -4,6 +4,7 @@ import {
   FlushListener,
   fromKeyBytes,
   KeyBytes,
+  StoreCheckpoint,
   StoreContext,
   windowChangelogKey,
 } from './bytes-stores';
@@ -75,6 +76,14 @@ export class ChangeLoggingKeyValueStore extends ChangeLoggingLayer implements By
     return this.inner.setFlushListener(listener);
   }
 
+  localCheckpoint(): StoreCheckpoint | undefined {
+    return this.inner.localCheckpoint();
+  }
+
+  writeSnapshot(): number | undefined {
+    return this.inner.writeSnapshot();
+  }
+
   flush(): void {
     this.inner.flush();
   }
@@ -131,6 +140,14 @@ export class ChangeLoggingWindowStore extends ChangeLoggingLayer implements Byte
 
   setFlushListener(listener: FlushListener): boolean {
     return this.inner.setFlushListener(listener);
+  }
+
+  localCheckpoint(): StoreCheckpoint | undefined {
+    return this.inner.localCheckpoint();
+  }
+
+  writeSnapshot(): number | undefined {
+    return this.inner.writeSnapshot();
   }
 
   flush(): void {

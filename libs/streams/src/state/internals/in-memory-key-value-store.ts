@@ -1,4 +1,11 @@
-import { BytesKeyValueStore, FlushListener, KeyBytes, StoreContext, toKeyBytes } from './bytes-stores';
+import {
+  BytesKeyValueStore,
+  FlushListener,
+  KeyBytes,
+  StoreCheckpoint,
+  StoreContext,
+  toKeyBytes,
+} from './bytes-stores';
 
 /**
  * The innermost in-memory key-value layer: a Map of serialized keys.
@@ -45,6 +52,14 @@ export class InMemoryKeyValueStore implements BytesKeyValueStore {
 
   setFlushListener(_listener: FlushListener): boolean {
     return false;
+  }
+
+  localCheckpoint(): StoreCheckpoint | undefined {
+    return undefined; // in memory: always restored from the changelog's start
+  }
+
+  writeSnapshot(): number | undefined {
+    return undefined;
   }
 
   flush(): void {

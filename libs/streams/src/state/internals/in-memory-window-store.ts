@@ -3,6 +3,7 @@ import {
   FlushListener,
   KeyBytes,
   parseWindowChangelogKey,
+  StoreCheckpoint,
   StoreContext,
 } from './bytes-stores';
 
@@ -15,9 +16,9 @@ import {
  * and invisible on read.
  */
 export class InMemoryWindowStore implements BytesWindowStore {
-  readonly persistent = false;
-  private readonly segments = new Map<number, Map<KeyBytes, Buffer>>();
-  private observedStreamTime = Number.NEGATIVE_INFINITY;
+  readonly persistent: boolean = false;
+  protected readonly segments = new Map<number, Map<KeyBytes, Buffer>>();
+  protected observedStreamTime = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly name: string,
@@ -78,6 +79,14 @@ export class InMemoryWindowStore implements BytesWindowStore {
 
   setFlushListener(_listener: FlushListener): boolean {
     return false;
+  }
+
+  localCheckpoint(): StoreCheckpoint | undefined {
+    return undefined; // in memory: always restored from the changelog's start
+  }
+
+  writeSnapshot(): number | undefined {
+    return undefined;
   }
 
   flush(): void {

@@ -5,6 +5,7 @@ import {
   BytesWindowStore,
   fromKeyBytes,
   KeyBytes,
+  StoreCheckpoint,
   StoreContext,
   toKeyBytes,
 } from './bytes-stores';
@@ -26,6 +27,10 @@ export interface TaskStore {
   flush(): void;
   close(): void;
   restore(key: Buffer, value: Buffer | null): void;
+  /** Persistent stores: the checkpoint whose snapshot `init` loaded; restore resumes at its offset. */
+  localCheckpoint(): StoreCheckpoint | undefined;
+  /** Persistent stores: writes the whole store durably, returns the snapshot's CRC-32 (else undefined). */
+  writeSnapshot(): number | undefined;
   /** Number of local entries, for restore metrics and tests. */
   approximateNumEntries(): number;
 }
@@ -103,6 +108,14 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, TaskStor
 
   restore(key: Buffer, value: Buffer | null): void {
     this.inner.restore(key, value);
+  }
+
+  localCheckpoint(): StoreCheckpoint | undefined {
+    return this.inner.localCheckpoint();
+  }
+
+  writeSnapshot(): number | undefined {
+    return this.inner.writeSnapshot();
   }
 
   flush(): void {
@@ -199,6 +212,14 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V>, TaskStore {
 
   restore(key: Buffer, value: Buffer | null): void {
     this.inner.restore(key, value);
+  }
+
+  localCheckpoint(): StoreCheckpoint | undefined {
+    return this.inner.localCheckpoint();
+  }
+
+  writeSnapshot(): number | undefined {
+    return this.inner.writeSnapshot();
   }
 
   flush(): void {

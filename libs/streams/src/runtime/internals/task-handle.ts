@@ -1,0 +1,88 @@
+import { Admin, Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { StreamTask } from '../../processor/internals/stream-task';
+import { SubtopologyDef } from '../../processor/internals/topology-layout';
+import { StreamsMetrics } from '../../telemetry/metrics';
+import { ResolvedStreamsConfig } from '../streams-config';
+import { OutputBuffer } from './output-buffer';
+import { PartitionReader } from './partition-reader';
+import { TaskTransaction } from './task-transaction';
+
+/*
+ * The shapes the task manager works with: a task's runtime handle, the parts
+ * of a kafkajs batch it reads, and what it needs from its thread.
+ */
+
+/** The parts of a kafkajs batch a task reads. */
+export interface FetchedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: ReadonlyArray<Pick<KafkaMessage, 'offset' | 'key' | 'value' | 'timestamp' | 'headers'>>;
+}
+
+/** The kafkajs batch callbacks the loop needs. */
+export interface BatchControl {
+  resolveOffset(offset: string): void;
+  isRunning(): boolean;
+  isStale(): boolean;
+}
+
+/** A task and what the runtime keeps beside it. */
+export interface TaskHandle {
+  readonly task: StreamTask;
+  /** Exactly-once only: the task's own output buffer and transaction. */
+  readonly output: OutputBuffer | undefined;
+  readonly txn: TaskTransaction | undefined;
+  /** Resolves true when restored and positioned; false if closed meanwhile. */
+  readonly ready: Promise<boolean>;
+  running: boolean;
+  closed: boolean;
+  /**
+   * Set (synchronously, on GROUP_JOIN) when the new assignment no longer holds
+   * this task: from then on it processes nothing, commits no offsets
+   * (at-least-once) and is never revived; `assign` closes it.
+   */
+  revoked?: boolean;
+  /** Offsets below these were processed before the last commit: skip them (a seek may lag). */
+  readonly positions: Map<string, number>;
+  readonly committed: Map<string, number>;
+  /** Set when initialisation hit a retriable error: when to revive, and since when the task keeps failing. */
+  revive?: { readonly at: number; readonly attempt: number; readonly failingSince: number };
+  /** Since when the task keeps failing retriably (revived, no commit since); undefined once it commits. */
+  failingSince?: number;
+}
+
+/** What the task manager needs from the thread that owns it. */
+export interface TaskManagerDeps {
+  readonly kafka: Kafka;
+  readonly config: ResolvedStreamsConfig;
+  readonly subtopologies: SubtopologyDef[];
+  readonly admin: Admin;
+  readonly reader: PartitionReader;
+  readonly metrics: StreamsMetrics;
+  consumer(): Consumer;
+  /** At-least-once: the shared producer and buffer. */
+  readonly producer: Producer | undefined;
+  readonly sharedOutput: OutputBuffer | undefined;
+  /** Called when a buffer fills, so the owner flushes or commits early. */
+  requestCommit(): void;
+  onTaskStatus(): void;
+  onFatal(err: unknown): void;
+  /**
+   * At-least-once: false while the consumer is rejoining the group (a
+   * JoinGroup was sent and no assignment came back yet). Offsets are not
+   * committed then; see the README's "Rebalances and revocation".
+   */
+  canCommitOffsets?(): boolean;
+}
+
+/** kafkajs header values may be arrays or undefined; tasks see the first value of each. */
+export function normaliseHeaders(headers: IHeaders | undefined): Record<string, Buffer | string> {
+  const out: Record<string, Buffer | string> = {};
+  if (headers === undefined) return out;
+  for (const k in headers) {
+    const v = headers[k];
+    const value = Array.isArray(v) ? v[0] : v;
+    if (value !== undefined) out[k] = value;
+  }
+  return out;
+}
