@@ -4,6 +4,7 @@
  * a broken fixture; `tsx tools/compose/src/cli/validate.ts` runs them all.
  */
 import type { ComposeContext } from './compose-context';
+import { appEnvCheck, appPortCheck, appServicesCheck } from './checks/app-env-check';
 import type { ComposeCheck } from './checks/compose-check';
 import { subjectContractCheck, topicContractCheck } from './checks/contract-check';
 import { dockerfileCheck } from './checks/dockerfile-check';
@@ -34,6 +35,9 @@ export const COMPOSE_CHECKS: readonly ComposeCheck[] = [
   mqscCheck,
   observabilityCheck,
   dockerfileCheck,
+  appServicesCheck,
+  appEnvCheck,
+  appPortCheck,
 ];
 
 /** One check's outcome. A check that throws reports the error as its problem. */

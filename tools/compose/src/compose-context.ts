@@ -27,7 +27,7 @@ export interface VolumeMount {
 /** The subset of a Compose service the checks look at. */
 export interface ComposeService {
   image?: string;
-  build?: string | { context?: string; dockerfile?: string };
+  build?: string | { context?: string; dockerfile?: string; args?: Record<string, string> };
   command?: string | string[];
   environment?: Record<string, string | number | boolean | null> | string[];
   ports?: (string | number | { target: number; published?: string | number; host_ip?: string })[];
@@ -41,20 +41,12 @@ export interface ComposeService {
   [extension: `x-${string}`]: unknown;
 }
 
-/** A not-yet-active app, declared under the top-level `x-eda-apps` key. */
-export interface PlannedApp {
-  port: number;
-  depends_on?: string[];
-  environment?: Record<string, string>;
-}
-
 /** The subset of a Compose file the checks look at. */
 export interface ComposeFile {
   name?: string;
   services: Record<string, ComposeService>;
   volumes?: Record<string, unknown>;
   secrets?: Record<string, { file?: string; environment?: string }>;
-  'x-eda-apps'?: Record<string, PlannedApp>;
   [key: string]: unknown;
 }
 

@@ -1,4 +1,7 @@
-import { loadComposeContext, withCompose } from '../compose-context';
+import { loadComposeContext, withCompose, type ComposeFile } from '../compose-context';
+
+const env = (c: ComposeFile, service: string): Record<string, string> =>
+  c.services[service]!.environment as Record<string, string>;
 import { subjectContractCheck, topicContractCheck } from './contract-check';
 
 describe('topics and subjects checks', () => {
@@ -11,18 +14,18 @@ describe('topics and subjects checks', () => {
 
   it('fail on a misspelt topic', () => {
     const broken = withCompose(ctx, (c) => {
-      c['x-eda-apps']!['store-simulator']!.environment!['ITEMS_TOPIC'] = 'itmes';
+      env(c, 'store-simulator')['ITEMS_TOPIC'] = 'itmes';
     });
     expect(topicContractCheck.run(broken)).toEqual([
       expect.stringContaining(
-        "x-eda-apps.store-simulator: ITEMS_TOPIC names topic 'itmes', declared in none of",
+        "service store-simulator: ITEMS_TOPIC names topic 'itmes', declared in none of",
       ),
     ]);
   });
 
   it('fail on one bad entry of a topic list', () => {
     const broken = withCompose(ctx, (c) => {
-      c['x-eda-apps']!['inventory-dashboard']!.environment!['DLQ_TOPICS'] = 'items.dlq, store.sales.dlq';
+      env(c, 'inventory-dashboard')['DLQ_TOPICS'] = 'items.dlq, store.sales.dlq';
     });
     expect(topicContractCheck.run(broken)).toEqual([expect.stringContaining("topic 'store.sales.dlq'")]);
   });
@@ -39,10 +42,10 @@ describe('topics and subjects checks', () => {
 
   it('fail on a subject that schemas:deploy does not register', () => {
     const broken = withCompose(ctx, (c) => {
-      c['x-eda-apps']!['store-simulator']!.environment!['ITEMS_SUBJECT'] = 'items-values';
+      env(c, 'store-simulator')['ITEMS_SUBJECT'] = 'items-values';
     });
     expect(subjectContractCheck.run(broken)).toEqual([
-      "x-eda-apps.store-simulator: ITEMS_SUBJECT names subject 'items-values', not in libs/events/schemas/subjects.json",
+      "service store-simulator: ITEMS_SUBJECT names subject 'items-values', not in libs/events/schemas/subjects.json",
     ]);
   });
 });

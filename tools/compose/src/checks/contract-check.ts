@@ -1,6 +1,5 @@
 /**
- * The public contract as compose uses it: every topic a service or planned app
- * names is declared as a KafkaTopic in gitops/ (the broker refuses others:
+ * The public contract as compose uses it: every topic a service names is declared as a KafkaTopic in gitops/ (the broker refuses others:
  * auto-creation is off), and every subject is one that schemas:deploy registers.
  * Convention: variables ending in _TOPIC/_TOPICS name topics, _SUBJECT/_SUBJECTS
  * subjects (comma-separated lists allowed).
@@ -10,18 +9,12 @@ import { loadTopicCatalog, TOPIC_CATALOG_DIR } from '@eda/kafka';
 import { environmentOf, SUBJECTS_FILE, type ComposeContext } from '../compose-context';
 import type { ComposeCheck } from './compose-check';
 
-/** Each service's and planned app's environment, labelled for messages. */
+/** Each service's environment, labelled for messages. */
 function environments(ctx: ComposeContext): { where: string; env: Record<string, string> }[] {
-  return [
-    ...Object.entries(ctx.compose.services).map(([name, s]) => ({
-      where: `service ${name}`,
-      env: environmentOf(s),
-    })),
-    ...Object.entries(ctx.compose['x-eda-apps'] ?? {}).map(([name, app]) => ({
-      where: `x-eda-apps.${name}`,
-      env: environmentOf(app),
-    })),
-  ];
+  return Object.entries(ctx.compose.services).map(([name, s]) => ({
+    where: `service ${name}`,
+    env: environmentOf(s),
+  }));
 }
 
 /** Values of the variables whose names match `suffix`, split on commas. */

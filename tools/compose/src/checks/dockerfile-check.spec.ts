@@ -1,5 +1,11 @@
 import { loadComposeContext, withCompose, withFile } from '../compose-context';
-import { dockerfileCheck, dockerfileProblems, parseDockerfile, TOOLS_DOCKERFILE } from './dockerfile-check';
+import {
+  appImageProblems,
+  dockerfileCheck,
+  dockerfileProblems,
+  parseDockerfile,
+  TOOLS_DOCKERFILE,
+} from './dockerfile-check';
 
 describe('dockerfiles check', () => {
   const ctx = loadComposeContext();
@@ -59,5 +65,73 @@ describe('dockerfiles check', () => {
       c.services['topics']!.build = { context: '.', dockerfile: 'apps/nope/Dockerfile' };
     });
     expect(dockerfileCheck.run(broken)).toEqual(['apps/nope/Dockerfile does not exist']);
+  });
+});
+
+describe('dockerfiles check: app images', () => {
+  const ctx = loadComposeContext();
+  const app = [
+    'FROM node:24.21.0-bookworm-slim AS build',
+    'RUN npm ci',
+    'FROM node:24.21.0-bookworm-slim AS deps',
+    'RUN npm ci --omit=dev --ignore-scripts',
+    'FROM node:24.21.0-bookworm-slim',
+    'ENV NODE_ENV=production \\',
+    '    PORT=3000',
+    'COPY --from=deps /app/node_modules ./node_modules',
+    'COPY --from=build /repo/dist/apps/x/ ./',
+    'USER 1000:1000',
+    `HEALTHCHECK CMD ["node", "-e", "fetch('http://127.0.0.1:3000/health/ready')"]`,
+    'ENTRYPOINT ["node", "apps/x/src/main.js"]',
+  ].join('\n');
+
+  it('passes on every app Dockerfile, and on a minimal good one', () => {
+    expect(appImageProblems('apps/x/Dockerfile', app)).toEqual([]);
+    expect(dockerfileCheck.run(ctx)).toEqual([]);
+  });
+
+  it.each([
+    ['a named USER', app.replace('USER 1000:1000', 'USER node'), 'use a numeric uid'],
+    ['no HEALTHCHECK', app.replace(/^HEALTHCHECK.*$/m, ''), 'no HEALTHCHECK'],
+    ['HEALTHCHECK NONE', app.replace(/^HEALTHCHECK.*$/m, 'HEALTHCHECK NONE'), 'no HEALTHCHECK'],
+    [
+      'a HEALTHCHECK on liveness',
+      app.replace('/health/ready', '/health/live'),
+      'does not probe /health/ready',
+    ],
+    [
+      'a shell-form ENTRYPOINT',
+      app.replace(/^ENTRYPOINT.*$/m, 'ENTRYPOINT node apps/x/src/main.js'),
+      'shell form runs /bin/sh as PID 1',
+    ],
+    [
+      'an ENTRYPOINT through a shell',
+      app.replace(/^ENTRYPOINT.*$/m, 'ENTRYPOINT ["sh", "-c", "node apps/x/src/main.js"]'),
+      'ENTRYPOINT starts sh',
+    ],
+    ['no ENTRYPOINT or CMD', app.replace(/^ENTRYPOINT.*$/m, ''), 'neither ENTRYPOINT nor CMD'],
+    ['no NODE_ENV=production', app.replace('NODE_ENV=production', 'NODE_ENV=development'), 'NODE_ENV'],
+    [
+      'node_modules from the full install',
+      app.replace('--from=deps /app/node_modules', '--from=build /repo/node_modules'),
+      'stage build, which does not run npm ci --omit=dev',
+    ],
+    ['no node_modules at all', app.replace(/^COPY --from=deps.*$/m, ''), 'copies no node_modules'],
+  ])('fails on %s', (_, text, message) => {
+    expect(appImageProblems('apps/x/Dockerfile', text)).toEqual([expect.stringContaining(message)]);
+  });
+
+  it('applies the app rules to the Dockerfile of each app service', () => {
+    const file = 'apps/inventory-dashboard/Dockerfile';
+    const broken = withFile(
+      ctx,
+      file,
+      ctx
+        .readText(file)
+        .replace(/^ENTRYPOINT \[(.*)\]$/m, (_, args: string) => `CMD ${args.replace(/"|,/g, '')}`),
+    );
+    expect(dockerfileCheck.run(broken)).toEqual([
+      expect.stringMatching(/^apps\/inventory-dashboard\/Dockerfile:\d+: CMD in shell form/),
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { loadComposeContext, withCompose } from '../compose-context';
+import { loadComposeContext, withCompose, withFile, type DependsOnEntry } from '../compose-context';
 import { dependencyCheck, healthcheckCheck, HEALTHCHECK_WAIVER } from './lifecycle-check';
 
 describe('healthchecks check', () => {
@@ -30,6 +30,20 @@ describe('healthchecks check', () => {
     });
     expect(healthcheckCheck.run(broken)).toEqual([
       expect.stringMatching(/^service otel-collector: no healthcheck/),
+    ]);
+  });
+
+  it('accepts the HEALTHCHECK of the image an app service builds, and fails without it', () => {
+    const file = 'apps/store-simulator/Dockerfile';
+    const withoutImageCheck = withFile(ctx, file, ctx.readText(file).replace(/^HEALTHCHECK[^]*?\]\n/m, ''));
+    expect(healthcheckCheck.run(withoutImageCheck)).toEqual([
+      expect.stringMatching(/^service store-simulator: no healthcheck/),
+    ]);
+    const disabledInCompose = withCompose(ctx, (c) => {
+      c.services['inventory-dashboard']!.healthcheck = { disable: true };
+    });
+    expect(healthcheckCheck.run(disabledInCompose)).toEqual([
+      expect.stringMatching(/^service inventory-dashboard: no healthcheck/),
     ]);
   });
 
@@ -94,12 +108,31 @@ describe('depends-on check', () => {
     ]);
   });
 
-  it('fails when a planned app depends on a service that does not exist', () => {
+  it('fails when the mq-bridge, which needs the mq profile, loses it', () => {
     const broken = withCompose(ctx, (c) => {
-      c['x-eda-apps']!['mq-bridge']!.depends_on = ['ibmmq'];
+      delete c.services['mq-bridge']!.profiles;
     });
     expect(dependencyCheck.run(broken)).toEqual([
-      'x-eda-apps.mq-bridge: depends_on ibmmq, which is not a service',
+      'service mq-bridge: depends_on mq, which runs only with profile mq; give mq-bridge that profile too',
+    ]);
+  });
+
+  it('fails when an app starts before the schemas are registered', () => {
+    const broken = withCompose(ctx, (c) => {
+      const deps = c.services['inventory-dashboard']!.depends_on as Record<string, DependsOnEntry>;
+      deps['schemas'] = { condition: 'service_started' };
+    });
+    expect(dependencyCheck.run(broken)).toEqual([
+      'service inventory-dashboard: depends_on schemas with service_started; schemas needs service_completed_successfully',
+    ]);
+  });
+
+  it('expects dependents of an app to wait for the HEALTHCHECK of its image', () => {
+    const broken = withCompose(ctx, (c) => {
+      c.services['kafka-ui']!.depends_on = { 'inventory-aggregator': { condition: 'service_started' } };
+    });
+    expect(dependencyCheck.run(broken)).toEqual([
+      'service kafka-ui: depends_on inventory-aggregator with service_started; inventory-aggregator needs service_healthy',
     ]);
   });
 });

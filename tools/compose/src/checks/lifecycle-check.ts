@@ -3,7 +3,8 @@
  * health, every init service runs to completion, and every `depends_on` waits
  * for the right state of a service that exists and starts with it.
  */
-import { dependsOnOf, type ComposeFile, type ComposeService } from '../compose-context';
+import { hasImageHealthcheck } from '../app-services';
+import { dependsOnOf, type ComposeContext, type ComposeService } from '../compose-context';
 import type { ComposeCheck } from './compose-check';
 
 /** A service may skip its healthcheck only with a written reason (e.g. a distroless image). */
@@ -14,9 +15,15 @@ export function isInitService(service: ComposeService): boolean {
   return service.restart === 'no' && (service.ports ?? []).length === 0;
 }
 
-function hasHealthcheck(service: ComposeService): boolean {
+/**
+ * A healthcheck in the compose file, or (unless compose disables it) the
+ * HEALTHCHECK of the Dockerfile the service builds: the apps keep theirs in
+ * the image, so it holds wherever the image runs.
+ */
+function hasHealthcheck(ctx: ComposeContext, service: ComposeService): boolean {
   const hc = service.healthcheck;
-  if (!hc || hc.disable === true) return false;
+  if (hc?.disable === true) return false;
+  if (!hc) return hasImageHealthcheck(ctx, service);
   const test = hc.test;
   if (test === undefined) return false;
   return Array.isArray(test) ? test.length > 0 && test[0] !== 'NONE' : test.trim() !== '';
@@ -29,10 +36,10 @@ function waiver(service: ComposeService): unknown {
 export const healthcheckCheck: ComposeCheck = {
   name: 'healthchecks',
   description:
-    'every service has a healthcheck, is a run-to-completion init service, or has a written waiver',
+    'every service has a healthcheck (in compose or its image), is a run-to-completion init service, or has a written waiver',
   run: (ctx) =>
     Object.entries(ctx.compose.services).flatMap(([name, service]) => {
-      if (hasHealthcheck(service) || isInitService(service)) return [];
+      if (hasHealthcheck(ctx, service) || isInitService(service)) return [];
       const reason = waiver(service);
       if (typeof reason === 'string' && reason.trim().length > 0) return [];
       return [
@@ -42,9 +49,9 @@ export const healthcheckCheck: ComposeCheck = {
 };
 
 /** The condition a dependent must use for `target`. */
-function expectedCondition(target: ComposeService): DependsOnCondition {
+function expectedCondition(ctx: ComposeContext, target: ComposeService): DependsOnCondition {
   if (isInitService(target)) return 'service_completed_successfully';
-  if (hasHealthcheck(target)) return 'service_healthy';
+  if (hasHealthcheck(ctx, target)) return 'service_healthy';
   return 'service_started';
 }
 type DependsOnCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
@@ -54,7 +61,8 @@ function profilesOf(service: ComposeService): string[] {
   return service.profiles ?? [];
 }
 
-function dependencyProblems(compose: ComposeFile, name: string, service: ComposeService): string[] {
+function dependencyProblems(ctx: ComposeContext, name: string, service: ComposeService): string[] {
+  const { compose } = ctx;
   const problems: string[] = [];
   if (Array.isArray(service.depends_on)) {
     problems.push(`service ${name}: depends_on in short syntax waits for nothing; use {condition: ...}`);
@@ -65,7 +73,7 @@ function dependencyProblems(compose: ComposeFile, name: string, service: Compose
       problems.push(`service ${name}: depends_on ${target}, which is not a service`);
       continue;
     }
-    const wanted = expectedCondition(dep);
+    const wanted = expectedCondition(ctx, dep);
     if (entry.condition !== undefined && entry.condition !== wanted) {
       problems.push(
         `service ${name}: depends_on ${target} with ${entry.condition}; ${target} needs ${wanted}`,
@@ -89,16 +97,6 @@ export const dependencyCheck: ComposeCheck = {
   description:
     'depends_on targets exist, start under the same profiles, and are awaited healthy (or completed, for init services)',
   run: (ctx) => {
-    const { compose } = ctx;
-    const problems = Object.entries(compose.services).flatMap(([name, s]) =>
-      dependencyProblems(compose, name, s),
-    );
-    for (const [app, planned] of Object.entries(compose['x-eda-apps'] ?? {})) {
-      for (const target of planned.depends_on ?? []) {
-        if (!compose.services[target])
-          problems.push(`x-eda-apps.${app}: depends_on ${target}, which is not a service`);
-      }
-    }
-    return problems;
+    return Object.entries(ctx.compose.services).flatMap(([name, s]) => dependencyProblems(ctx, name, s));
   },
 };

@@ -36,10 +36,10 @@ describe('mq-queues check', () => {
 
   it('fails when an app names a queue the MQSC file does not define', () => {
     const broken = withCompose(ctx, (c) => {
-      c['x-eda-apps']!['mq-bridge']!.environment!['MQ_QUEUE'] = 'DEV.QUEUE.1';
+      (c.services['mq-bridge']!.environment as Record<string, string>)['MQ_QUEUE'] = 'DEV.QUEUE.1';
     });
     expect(mqscCheck.run(broken)).toEqual([
-      `x-eda-apps.mq-bridge: MQ_QUEUE=DEV.QUEUE.1 is not defined in ${MQSC_FILE}`,
+      `service mq-bridge: MQ_QUEUE=DEV.QUEUE.1 is not defined in ${MQSC_FILE}`,
     ]);
   });
 

@@ -61,12 +61,9 @@ export const mqscCheck: ComposeCheck = {
       if (boq === undefined && threshold > 0)
         problems.push(`${MQSC_FILE}: ${q.name} has BOTHRESH but no BOQNAME`);
     }
-    const users = [
-      ...Object.entries(ctx.compose.services).map(([n, s]) => [`service ${n}`, environmentOf(s)] as const),
-      ...Object.entries(ctx.compose['x-eda-apps'] ?? {}).map(
-        ([n, a]) => [`x-eda-apps.${n}`, environmentOf(a)] as const,
-      ),
-    ];
+    const users = Object.entries(ctx.compose.services).map(
+      ([n, s]) => [`service ${n}`, environmentOf(s)] as const,
+    );
     for (const [where, env] of users) {
       for (const [key, value] of Object.entries(env)) {
         if (/^MQ_.*QUEUE$/.test(key) && !names.has(value)) {

@@ -41,12 +41,12 @@ describe('ports check', () => {
     ]);
   });
 
-  it('fails when a planned app points at an undeclared MQ port', () => {
+  it('fails when an app points at an undeclared MQ port', () => {
     const broken = withCompose(ctx, (c) => {
-      c['x-eda-apps']!['mq-bridge']!.environment!['MQ_CONN_NAME'] = 'mq(1415)';
+      (c.services['mq-bridge']!.environment as Record<string, string>)['MQ_CONN_NAME'] = 'mq(1415)';
     });
     expect(portCheck.run(broken)).toEqual([
-      expect.stringContaining('x-eda-apps.mq-bridge: mq:1415 is not a declared port'),
+      expect.stringContaining('service mq-bridge: mq:1415 is not a declared port'),
     ]);
   });
 
@@ -67,7 +67,7 @@ describe('ports check', () => {
       c.services['grafana']!.ports = ['127.0.0.1:3000:3000'];
     });
     expect(portCheck.run(broken)).toEqual([
-      'host port 3000 is claimed by service grafana and app inventory-dashboard',
+      'host port 3000 is claimed by service inventory-dashboard and service grafana',
     ]);
   });
 });

@@ -1,8 +1,9 @@
 /**
- * Ports: no two services (or planned apps) claim one host port, and every
- * `service:port` that a service or a config file under compose/ points at is a
- * port that service declares (`expose`, a published container port, or a
- * planned app's `port`). A typo such as `apicurio:8081` fails here, not at run time.
+ * Ports: no two services claim one host port, and every `service:port` that a
+ * service or a config file under compose/ points at is a port that service
+ * declares (`expose`, or a published container port). A typo such as
+ * `apicurio:8081` fails here, not at run time. That an app listens on the
+ * port compose publishes is the `app-ports` check's (app-env-check.ts).
  */
 import { stringsOf, type ComposeContext, type ComposeService } from '../compose-context';
 import type { ComposeCheck } from './compose-check';
@@ -38,16 +39,13 @@ export function parsePort(port: NonNullable<ComposeService['ports']>[number]): P
   return { hostIp: parts.pop() ?? '0.0.0.0', published, target };
 }
 
-/** Container ports each service (and planned app) declares. */
+/** Container ports each service declares. */
 export function declaredPorts(ctx: ComposeContext): Map<string, Set<number>> {
   const out = new Map<string, Set<number>>();
   for (const [name, s] of Object.entries(ctx.compose.services)) {
     const ports = new Set<number>((s.expose ?? []).map((p) => Number(String(p).split('/')[0])));
     for (const p of s.ports ?? []) ports.add(parsePort(p).target);
     out.set(name, ports);
-  }
-  for (const [name, app] of Object.entries(ctx.compose['x-eda-apps'] ?? {})) {
-    out.set(name, new Set([app.port]));
   }
   return out;
 }
@@ -71,8 +69,6 @@ function hostPortProblems(ctx: ComposeContext): string[] {
       claim(p.published, `service ${name}`);
     }
   }
-  // Planned apps publish their own port as the host port, as they will when enabled.
-  for (const [name, app] of Object.entries(ctx.compose['x-eda-apps'] ?? {})) claim(app.port, `app ${name}`);
   return [...claims]
     .filter(([, who]) => who.length > 1)
     .map(([port, who]) => `host port ${port} is claimed by ${who.join(' and ')}`);
@@ -81,7 +77,7 @@ function hostPortProblems(ctx: ComposeContext): string[] {
 export const portCheck: ComposeCheck = {
   name: 'ports',
   description:
-    'host ports are unique, and every service:port referenced (services, apps, compose/ configs) is declared',
+    'host ports are unique, and every service:port referenced (services, compose/ configs) is declared',
   run: (ctx) => {
     const declared = declaredPorts(ctx);
     const problems = hostPortProblems(ctx);
@@ -97,9 +93,6 @@ export const portCheck: ComposeCheck = {
     };
     for (const [name, s] of Object.entries(ctx.compose.services)) {
       for (const text of stringsOf([s.environment, s.command, s.healthcheck])) check(`service ${name}`, text);
-    }
-    for (const [name, app] of Object.entries(ctx.compose['x-eda-apps'] ?? {})) {
-      for (const text of stringsOf(app.environment)) check(`x-eda-apps.${name}`, text);
     }
     for (const file of CONFIG_FILES_WITH_ENDPOINTS) check(file, ctx.readText(file));
     return problems;
