@@ -21,11 +21,13 @@ export { reconcileTopics, type TopicReconcileResult } from './topics/topic-recon
 export { KafkaClientError, KafkaConfigError, isRetriableKafkaError } from './client/kafka-errors';
 export {
   DEFAULT_KAFKA_BROKERS,
+  KAFKA_CLIENT_LIBRARIES,
   SASL_MECHANISMS,
   describeKafkaConfig,
   kafkaConfigFromEnv,
   toKafkaJsConfig,
   type KafkaClientConfig,
+  type KafkaClientLibrary,
   type KafkaTlsConfig,
   type SaslMechanism,
 } from './client/kafka-client-config';
@@ -38,6 +40,12 @@ export {
   type KafkaClientOptions,
   type KafkaLogSink,
 } from './client/kafka-client-factory';
+export { KafkaFeatureUnsupportedError } from './client/confluent/confluent-kafka';
+export {
+  CONFLUENT_CLIENT_VERSION,
+  KafkaClientLibraryUnavailableError,
+  confluentClientDir,
+} from './client/confluent/confluent-loader';
 export { ClientStateProbe, type ClientState, type ClientStateSnapshot } from './health/client-state-probe';
 export {
   DEFAULT_KAFKA_HEALTH_TIMEOUT_MS,

@@ -23,6 +23,7 @@ describe('kafkaConfigFromEnv', () => {
       connectionTimeoutMs: 3000,
       requestTimeoutMs: 30000,
       retries: 5,
+      library: 'kafkajs',
     });
   });
 
@@ -84,6 +85,7 @@ describe('kafkaConfigFromEnv', () => {
     [{ KAFKA_TLS_CERT_FILE: __filename }, 'KAFKA_TLS_CERT_FILE'],
     [{ KAFKA_REQUEST_TIMEOUT_MS: '0' }, 'KAFKA_REQUEST_TIMEOUT_MS'],
     [{ KAFKA_RETRIES: '-1' }, 'KAFKA_RETRIES'],
+    [{ KAFKA_CLIENT_LIBRARY: 'rdkafka' }, 'KAFKA_CLIENT_LIBRARY'],
   ])('rejects %j naming %s', (env, variable) => {
     const error = configError(env);
     expect(error.variable).toBe(variable);

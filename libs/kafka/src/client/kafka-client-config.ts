@@ -34,6 +34,11 @@ export interface KafkaTlsConfig {
   readonly rejectUnauthorized: boolean;
 }
 
+/** The client libraries `createKafkaClient` can build on; kafkajs is the default (see docs/decisions.md). */
+export const KAFKA_CLIENT_LIBRARIES = ['kafkajs', 'confluent'] as const;
+/** One of {@link KAFKA_CLIENT_LIBRARIES}. */
+export type KafkaClientLibrary = (typeof KAFKA_CLIENT_LIBRARIES)[number];
+
 /** Validated Kafka client settings. Secrets are kept out of `toString`/logs by {@link describeKafkaConfig}. */
 export interface KafkaClientConfig {
   readonly brokers: readonly string[];
@@ -45,6 +50,8 @@ export interface KafkaClientConfig {
   readonly requestTimeoutMs: number;
   /** Retries of a connect or retriable request before kafkajs gives up (idempotent producers retry sends forever). */
   readonly retries: number;
+  /** The client library: kafkajs, or Confluent's librdkafka-based client behind the same interface. */
+  readonly library: KafkaClientLibrary;
 }
 
 /** The native stack's broker. */
@@ -88,6 +95,7 @@ export function kafkaConfigFromEnv(
     connectionTimeoutMs: positiveInt(env, 'KAFKA_CONNECTION_TIMEOUT_MS', 3000),
     requestTimeoutMs: positiveInt(env, 'KAFKA_REQUEST_TIMEOUT_MS', 30_000),
     retries: positiveInt(env, 'KAFKA_RETRIES', 5, true),
+    library: libraryFromEnv(env),
   };
 }
 
@@ -107,7 +115,19 @@ export function toKafkaJsConfig(config: KafkaClientConfig): KafkaConfig {
 /** A one-line description safe to log: brokers, client id, SASL mechanism and user, TLS on/off; never secrets. */
 export function describeKafkaConfig(config: KafkaClientConfig): string {
   const sasl = config.sasl ? `sasl=${config.sasl.mechanism}:${config.sasl.username}` : 'sasl=off';
-  return `brokers=${config.brokers.join(',')} clientId=${config.clientId} ${sasl} tls=${config.tls ? 'on' : 'off'}`;
+  const library = config.library === 'kafkajs' ? '' : ` library=${config.library}`;
+  return `brokers=${config.brokers.join(',')} clientId=${config.clientId} ${sasl} tls=${config.tls ? 'on' : 'off'}${library}`;
+}
+
+function libraryFromEnv(env: NodeJS.ProcessEnv): KafkaClientLibrary {
+  const raw = env['KAFKA_CLIENT_LIBRARY'] || 'kafkajs';
+  if (!(KAFKA_CLIENT_LIBRARIES as readonly string[]).includes(raw)) {
+    throw new KafkaConfigError(
+      'KAFKA_CLIENT_LIBRARY',
+      `must be one of ${KAFKA_CLIENT_LIBRARIES.join(', ')}, got "${raw}"`,
+    );
+  }
+  return raw as KafkaClientLibrary;
 }
 
 function saslFromEnv(env: NodeJS.ProcessEnv): KafkaClientConfig['sasl'] {

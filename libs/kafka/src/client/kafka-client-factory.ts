@@ -14,6 +14,7 @@ import {
   Producer,
   ProducerConfig,
 } from 'kafkajs';
+import { createConfluentKafka } from './confluent/confluent-kafka';
 import { KafkaClientConfig, toKafkaJsConfig } from './kafka-client-config';
 
 /** The slice of a structured logger (pino, Nest's Logger) the kafkajs bridge needs. */
@@ -32,11 +33,16 @@ export interface KafkaClientOptions {
   readonly logLevel?: logLevel;
 }
 
-/** Creates the process's `Kafka` client. */
+/**
+ * Creates the process's `Kafka` client: kafkajs, or with
+ * `config.library === 'confluent'` Confluent's client behind the same
+ * interface (see confluent/confluent-kafka.ts for what it covers).
+ */
 export function createKafkaClient(config: KafkaClientConfig, options: KafkaClientOptions = {}): Kafka {
   // kafkajs 2 prints a one-off notice about its default partitioner; we choose it explicitly below.
   process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
   const sink = options.logger;
+  if (config.library === 'confluent') return createConfluentKafka(config, sink);
   return new Kafka({
     ...toKafkaJsConfig(config),
     logLevel: options.logLevel ?? logLevel.WARN,
