@@ -3,11 +3,16 @@
  * through Kafka three ways, side by side in one run, on the native stack:
  *
  *   produce   ours (AvroSerde encode + kafkajs idempotent, acks=all)
+ *             ours on Confluent's client (same code, KAFKA_CLIENT_LIBRARY=confluent)
  *             raw kafkajs (the same pre-encoded bytes, same producer settings)
  *             kafka-producer-perf-test (Java client, acks=all, idempotent)
  *   consume   ours (kafkajs eachBatch + AvroSerde.decodeSync)
+ *             ours on Confluent's client
  *             raw kafkajs eachBatch (bytes only)
  *             kafka-consumer-perf-test (Java client)
+ *
+ * The Confluent rows need `bash tools/kafka/install-confluent-client.sh`;
+ * without it they are left out and the report says so.
  *
  * Each contender gets a fresh 6-partition topic; the consumers read what the
  * raw kafkajs producer wrote. Results go to docs/benchmarks.md.
@@ -26,6 +31,12 @@ import {
   registryConfigFromEnv,
   TransactionType,
 } from '@eda/events';
+import {
+  CONFLUENT_CLIENT_VERSION,
+  createIdempotentProducer,
+  createKafkaClient,
+  kafkaConfigFromEnv,
+} from '@eda/kafka';
 import { consumerPerfTest, producerPerfTest } from './kafka-perf-tools';
 import { writeBenchmarkSection } from './benchmark-report';
 
@@ -60,7 +71,7 @@ async function produceAll(producer: Producer, topic: string, batchOf: (from: num
 }
 
 async function consumeAll(
-  kafka: Kafka,
+  kafka: Pick<Kafka, 'consumer'>,
   topic: string,
   onBatch: (values: Buffer[]) => void,
   records = RECORDS,
@@ -95,12 +106,32 @@ async function main(): Promise<void> {
   const kafka = new Kafka({ clientId: 'eda-bench', brokers, logLevel: logLevel.ERROR });
   const admin = kafka.admin();
   await admin.connect();
-  const topics = ['ours', 'raw', 'java', 'warmup'].map((k) => `bench.${k}.${randomUUID()}`);
+  const topics = ['ours', 'raw', 'java', 'warmup', 'confluent'].map((k) => `bench.${k}.${randomUUID()}`);
   await admin.createTopics({
     waitForLeaders: true,
     topics: topics.map((topic) => ({ topic, numPartitions: 6, replicationFactor: 1 })),
   });
-  const [oursTopic, rawTopic, javaTopic, warmupTopic] = topics as [string, string, string, string];
+  const [oursTopic, rawTopic, javaTopic, warmupTopic, confluentTopic] = topics as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  // Our factories on Confluent's client (undefined when it is not built here).
+  const confluent = (() => {
+    try {
+      return createKafkaClient(
+        kafkaConfigFromEnv(
+          { KAFKA_BROKERS: brokers.join(','), KAFKA_CLIENT_LIBRARY: 'confluent' },
+          'eda-bench-confluent',
+        ),
+      );
+    } catch (err) {
+      console.warn(`leaving out the Confluent client: ${(err as Error).message}`);
+      return undefined;
+    }
+  })();
 
   try {
     const serde = new AvroSerde<ItemTransaction>({
@@ -131,6 +162,27 @@ async function main(): Promise<void> {
         messages: frames.slice(i * BATCH, (i + 1) * BATCH).map((value) => ({ value })),
       });
     }
+    const oursBatch = (topic: string) => async (from: number) =>
+      Promise.all(
+        records
+          .slice(from, from + BATCH)
+          .map(async (r) => ({ key: r.storeId, value: await serde.encode(topic, r) })),
+      );
+    let confluentProduce: number | undefined;
+    if (confluent) {
+      const confluentProducer = createIdempotentProducer(confluent);
+      await confluentProducer.connect();
+      for (let i = 0; i < 5; i++)
+        await confluentProducer.send({
+          topic: warmupTopic,
+          acks: -1,
+          messages: await oursBatch(warmupTopic)(i * BATCH),
+        });
+      confluentProduce = await timed(() =>
+        produceAll(confluentProducer, confluentTopic, oursBatch(confluentTopic)),
+      );
+      await confluentProducer.disconnect();
+    }
     const produce = {
       ours: await timed(() =>
         produceAll(producer, oursTopic, async (from) =>
@@ -160,14 +212,17 @@ async function main(): Promise<void> {
     // Untimed warm-up of the consumer path (10,000 records written above).
     await consumeAll(kafka, warmupTopic, (values) => values.forEach((v) => serde.decodeSync(v)), 5 * BATCH);
     let decoded = 0;
+    const decodeAll = (values: Buffer[]) => {
+      for (const v of values) if (serde.decodeSync(v).quantity > 0) decoded++;
+    };
+    const confluentConsume = confluent ? await consumeAll(confluent, rawTopic, decodeAll) : undefined;
     const consume = {
-      ours: await consumeAll(kafka, rawTopic, (values) => {
-        for (const v of values) if (serde.decodeSync(v).quantity > 0) decoded++;
-      }),
+      ours: await consumeAll(kafka, rawTopic, decodeAll),
       raw: await consumeAll(kafka, rawTopic, () => undefined),
       java: consumerPerfTest({ bootstrap: brokers.join(','), topic: rawTopic, records: RECORDS }),
     };
-    if (decoded < RECORDS) throw new Error(`decoded ${decoded} of ${RECORDS} records`);
+    const expected = confluent ? 2 * RECORDS : RECORDS;
+    if (decoded < expected) throw new Error(`decoded ${decoded} of ${expected} records`);
 
     const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
     const ratio = (a: number, b: number) => (a / b).toFixed(2);
@@ -179,6 +234,7 @@ async function main(): Promise<void> {
       `- Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, kafkajs 2.2.4, Kafka 4.1.2 (native stack, one KRaft node on loopback).`,
       `- Conditions: ${fmt(RECORDS)} ItemTransaction records of ${recordSize} bytes (Confluent-framed Avro), 6-partition topics, acks=all, idempotent producers;`,
       `  kafkajs sends batches of ${BATCH} and awaits each; Kafka's tools run with their defaults plus linger.ms=5, batch.size=64 KiB. One run, contenders back to back.`,
+      "- Confluent's client runs with the facade's settings (idempotent, acks=all) and librdkafka's defaults (linger.ms=5, eachBatch of at most 32 messages); the same `produceAll`/`consumeAll` code drives it through `createKafkaClient`.",
       `- Load average (1 min) when the run started: ${loadAtStart} on ${cpus().length} cores. Java's numbers include its JIT warm-up, which 100k records do not amortise.`,
       '',
       'The Java tools are timed as they report themselves: the producer over its whole run (JVM start excluded, connection included),',
@@ -187,6 +243,9 @@ async function main(): Promise<void> {
       '| path | produce records/s | consume records/s |',
       '| --- | ---: | ---: |',
       `| ours: AvroSerde + kafkajs | ${fmt(produce.ours)} | ${fmt(consume.ours)} |`,
+      confluentProduce !== undefined && confluentConsume !== undefined
+        ? `| ours on Confluent's client (${CONFLUENT_CLIENT_VERSION}, librdkafka) | ${fmt(confluentProduce)} | ${fmt(confluentConsume)} |`
+        : `| ours on Confluent's client | not built here (tools/kafka/install-confluent-client.sh) | |`,
       `| raw kafkajs, same bytes | ${fmt(produce.raw)} | ${fmt(consume.raw)} |`,
       `| Kafka perf tools (Java client) | ${fmt(produce.java)} | ${fmt(consume.java)} |`,
       '',
@@ -194,6 +253,12 @@ async function main(): Promise<void> {
       '| --- | ---: | ---: |',
       `| ours / raw kafkajs | ${ratio(produce.ours, produce.raw)} | ${ratio(consume.ours, consume.raw)} |`,
       `| ours / Kafka perf tools | ${ratio(produce.ours, produce.java)} | ${ratio(consume.ours, consume.java)} |`,
+      ...(confluentProduce !== undefined && confluentConsume !== undefined
+        ? [
+            `| ours on Confluent / ours on kafkajs | ${ratio(confluentProduce, produce.ours)} | ${ratio(confluentConsume, consume.ours)} |`,
+            `| ours on Confluent / Kafka perf tools | ${ratio(confluentProduce, produce.java)} | ${ratio(confluentConsume, consume.java)} |`,
+          ]
+        : []),
       `| raw kafkajs / Kafka perf tools | ${ratio(produce.raw, produce.java)} | ${ratio(consume.raw, consume.java)} |`,
     ].join('\n');
     console.log(markdown);
