@@ -16,11 +16,17 @@ OpenTelemetry. App-specific variables come from .Values.env (a map) and
     fieldRef:
       fieldPath: metadata.namespace
 {{- if include "eda-lib.isStatefulSet" . }}
-# Interactive queries: the address peers use to reach this instance (stable per pod).
-- name: APP_SERVER_HOST
-  value: "$(POD_NAME).{{ include "eda-lib.headlessServiceName" . }}.$(POD_NAMESPACE).svc"
-- name: APP_SERVER_PORT
-  value: {{ .Values.containerPort | quote }}
+# Interactive queries: the host:port peers forward queries to (Kafka Streams'
+# application.server), stable per pod through the headless Service.
+- name: APPLICATION_SERVER
+  value: "$(POD_NAME).{{ include "eda-lib.headlessServiceName" . }}.$(POD_NAMESPACE).svc:{{ .Values.containerPort }}"
+{{- with .Values.persistence }}
+{{- if and .enabled .env }}
+# Where the per-pod volume is mounted: the app's state directory.
+- name: {{ .env }}
+  value: {{ .mountPath | quote }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- with .Values.kafka }}
 {{- if .enabled }}
@@ -45,6 +51,48 @@ OpenTelemetry. App-specific variables come from .Values.env (a map) and
   value: "true"
 - name: KAFKA_TLS_CA_FILE
   value: /etc/kafka/ca/ca.crt
+{{- end }}
+{{- end }}
+{{- end }}
+{{- with .Values.mq }}
+{{- if .enabled }}
+# IBM MQ client connection. The app user and its password come from a Secret
+# (a SealedSecret in gitops/platform/secrets); the password is a mounted file.
+- name: MQ_QMGR
+  value: {{ required "mq.queueManager is required when mq.enabled" .queueManager | quote }}
+- name: MQ_CONN_NAME
+  value: {{ required "mq.connName is required when mq.enabled" .connName | quote }}
+- name: MQ_CHANNEL
+  value: {{ required "mq.channel is required when mq.enabled" .channel | quote }}
+{{- with .queue }}
+- name: MQ_QUEUE
+  value: {{ . | quote }}
+{{- end }}
+{{- with .backoutQueue }}
+- name: MQ_BACKOUT_QUEUE
+  value: {{ . | quote }}
+{{- end }}
+{{- with .tls }}
+{{- if .cipherSpec }}
+# TLS on the channel: its SSLCIPH, and the key repository (stem of key.kdb/key.sth).
+- name: MQ_CIPHER_SPEC
+  value: {{ .cipherSpec | quote }}
+{{- if .keyRepositorySecret }}
+- name: MQ_KEY_REPOSITORY
+  value: /run/secrets/mq-tls/key
+{{- end }}
+{{- end }}
+{{- end }}
+{{- with .credentials }}
+{{- if .secret }}
+- name: MQ_USER
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secret | quote }}
+      key: {{ .userKey | quote }}
+- name: MQ_PASSWORD_FILE
+  value: /run/secrets/mq/password
+{{- end }}
 {{- end }}
 {{- end }}
 {{- end }}

@@ -87,3 +87,21 @@ app.kubernetes.io/component: {{ .Values.component | default "app" }}
 {{- define "eda-lib.isStatefulSet" -}}
 {{- if eq (.Values.workload.kind | default "Deployment") "StatefulSet" -}}true{{- end -}}
 {{- end -}}
+
+{{/* True when the pod reads IBM MQ credentials from a Secret (mq.enabled and mq.credentials.secret). */}}
+{{- define "eda-lib.mqCredentials" -}}
+{{- with .Values.mq -}}
+{{- if and .enabled .credentials -}}
+{{- if .credentials.secret -}}true{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* True when the pod mounts an MQ TLS key repository (mq.enabled, mq.tls.cipherSpec and mq.tls.keyRepositorySecret). */}}
+{{- define "eda-lib.mqKeyRepository" -}}
+{{- with .Values.mq -}}
+{{- if and .enabled .tls -}}
+{{- if and .tls.cipherSpec .tls.keyRepositorySecret -}}true{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}

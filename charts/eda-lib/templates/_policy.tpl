@@ -102,6 +102,14 @@ spec:
         {{- with .Values.networkPolicy.ingressFrom }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
+        {{- with .Values.ingress }}
+        {{- if .enabled }}
+        {{- with .networkPolicyFrom }}
+        # the Ingress controller
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+        {{- end }}
+        {{- end }}
   egress:
     - ports:
         - port: 53
@@ -147,6 +155,16 @@ spec:
         - port: 4318
           protocol: TCP
     {{- end }}
+    {{- with .Values.mq }}
+    {{- if .enabled }}
+    # the IBM MQ queue manager's listener
+    - to:
+        {{- toYaml .networkPolicyTo | nindent 8 }}
+      ports:
+        - port: {{ .port }}
+          protocol: TCP
+    {{- end }}
+    {{- end }}
     {{- with .Values.networkPolicy.extraEgress }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
@@ -169,6 +187,10 @@ spec:
   selector:
     matchLabels:
       {{- include "eda-lib.selectorLabels" . | nindent 6 }}
+    # Not the headless Service of a StatefulSet (same pods: every series twice).
+    matchExpressions:
+      - key: eda.io/headless
+        operator: DoesNotExist
   endpoints:
     - port: http
       path: /metrics

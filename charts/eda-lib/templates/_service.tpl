@@ -34,6 +34,9 @@ metadata:
   name: {{ include "eda-lib.headlessServiceName" . }}
   labels:
     {{- include "eda-lib.labels" . | nindent 4 }}
+    # Keeps the ServiceMonitor off this Service: it selects the same pods as the
+    # ClusterIP one, and scraping through both would duplicate every series.
+    eda.io/headless: "true"
 spec:
   clusterIP: None
   publishNotReadyAddresses: true
@@ -44,5 +47,47 @@ spec:
       port: {{ .Values.containerPort }}
       targetPort: http
       protocol: TCP
+{{- end -}}
+{{- end -}}
+
+{{/*
+Optional Ingress to the ClusterIP Service (e.g. the dashboard's page and its
+server-sent events). Off by default: host names and TLS are per cluster.
+*/}}
+{{- define "eda-lib.ingress" -}}
+{{- with .Values.ingress -}}
+{{- if .enabled -}}
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {{ include "eda-lib.fullname" $ }}
+  labels:
+    {{- include "eda-lib.labels" $ | nindent 4 }}
+  {{- with .annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+spec:
+  {{- with .className }}
+  ingressClassName: {{ . }}
+  {{- end }}
+  {{- if .tls.enabled }}
+  tls:
+    - hosts:
+        - {{ required "ingress.host is required when ingress.enabled" .host | quote }}
+      secretName: {{ .tls.secretName | default (printf "%s-tls" (include "eda-lib.fullname" $)) }}
+  {{- end }}
+  rules:
+    - host: {{ required "ingress.host is required when ingress.enabled" .host | quote }}
+      http:
+        paths:
+          - path: {{ .path }}
+            pathType: Prefix
+            backend:
+              service:
+                name: {{ include "eda-lib.fullname" $ }}
+                port:
+                  name: http
+{{- end -}}
 {{- end -}}
 {{- end -}}

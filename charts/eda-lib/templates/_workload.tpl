@@ -80,9 +80,22 @@ spec:
           mountPath: /etc/kafka/ca
           readOnly: true
         {{- end }}
-        {{- if and (include "eda-lib.isStatefulSet" .) .Values.persistence.enabled }}
+        {{- if include "eda-lib.isStatefulSet" . }}
         - name: state
           mountPath: {{ .Values.persistence.mountPath }}
+        {{- end }}
+        {{- if include "eda-lib.mqCredentials" . }}
+        - name: mq-credentials
+          mountPath: /run/secrets/mq
+          readOnly: true
+        {{- end }}
+        {{- if include "eda-lib.mqKeyRepository" . }}
+        - name: mq-tls
+          mountPath: /run/secrets/mq-tls
+          readOnly: true
+        {{- end }}
+        {{- with .Values.extraVolumeMounts }}
+        {{- toYaml . | nindent 8 }}
         {{- end }}
   volumes:
     - name: tmp
@@ -99,7 +112,32 @@ spec:
     {{- end }}
     {{- if and (include "eda-lib.isStatefulSet" .) (not .Values.persistence.enabled) }}
     - name: state
-      emptyDir: {}
+      emptyDir:
+        sizeLimit: {{ .Values.persistence.size }}
+    {{- end }}
+    {{- with include "eda-lib.mqCredentials" . }}
+    - name: mq-credentials
+      secret:
+        secretName: {{ $.Values.mq.credentials.secret }}
+        # 0440: readable by the pod's group (fsGroup), not by others.
+        defaultMode: 288
+        items:
+          - key: {{ $.Values.mq.credentials.passwordKey }}
+            path: password
+    {{- end }}
+    {{- with include "eda-lib.mqKeyRepository" . }}
+    - name: mq-tls
+      secret:
+        secretName: {{ $.Values.mq.tls.keyRepositorySecret }}
+        defaultMode: 288
+        items:
+          - key: key.kdb
+            path: key.kdb
+          - key: key.sth
+            path: key.sth
+    {{- end }}
+    {{- with .Values.extraVolumes }}
+    {{- toYaml . | nindent 4 }}
     {{- end }}
   {{- with .Values.nodeSelector }}
   nodeSelector:

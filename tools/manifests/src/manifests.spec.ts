@@ -50,7 +50,7 @@ describe('manifests of the repository', () => {
     expect(report.schemas.summary.valid).toBeGreaterThan(100);
   });
 
-  it.each(['workload', 'secrets', 'kafka-access', 'sync-waves', 'versions', 'env-diff'])(
+  it.each(['workload', 'secrets', 'kafka-access', 'app-kafka-usage', 'sync-waves', 'versions', 'env-diff'])(
     'passes the %s policy',
     (policy) => {
       expect(report.violations.filter((v) => v.policy === policy)).toEqual([]);
@@ -114,6 +114,44 @@ describe('manifests of the repository', () => {
         cwd: root,
       });
     expect(render).toThrow(message);
+  });
+
+  it.each([
+    ['inventory-aggregator', ['--set', 'workload.kind=Deployment'], /workload\.kind/],
+    ['inventory-aggregator', ['--set', 'autoscaling.enabled=true'], /autoscaling\.enabled/],
+    ['inventory-dashboard', ['--set', 'ingress.enabled=true'], /ingress\/host/],
+    ['mq-bridge', ['--set', 'mq.connName=ibm-mq:1414'], /connName/],
+    ['mq-bridge', ['--set', 'image.tag=latest'], /image\.tag|latest/],
+  ])('charts/%s refuses %j', (chart, args, message) => {
+    const render = () =>
+      runTool(tools.helm, ['template', chart as string, `charts/${chart}`, ...(args as string[])], {
+        cwd: root,
+      });
+    expect(render).toThrow(message as RegExp);
+  });
+
+  it('gives each inventory-aggregator pod a stable application server behind the headless Service', () => {
+    const set = report.rendered.find((s) => s.source === 'gitops/apps/inventory-aggregator/envs/prod');
+    const sts = set?.objects.find((o) => o.kind === 'StatefulSet');
+    const headless = set?.objects.find(
+      (o) => o.kind === 'Service' && o.metadata.name === 'inventory-aggregator-headless',
+    );
+    expect(sts?.['spec']).toMatchObject({ serviceName: 'inventory-aggregator-headless', replicas: 3 });
+    expect(headless?.['spec']).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
+    const env = JSON.stringify(sts?.['spec']);
+    expect(env).toContain(
+      '"name":"APPLICATION_SERVER","value":"$(POD_NAME).inventory-aggregator-headless.$(POD_NAMESPACE).svc:3002"',
+    );
+  });
+
+  it('gives the mq-bridge its MQ password as a mounted file from the SealedSecret, never as a variable', () => {
+    for (const env of ['dev', 'staging', 'prod']) {
+      const set = report.rendered.find((s) => s.source === `gitops/apps/mq-bridge/envs/${env}`);
+      const spec = JSON.stringify(set?.objects.find((o) => o.kind === 'Deployment')?.['spec']);
+      expect(spec).toContain('"name":"MQ_PASSWORD_FILE","value":"/run/secrets/mq/password"');
+      expect(spec).toContain('"secretName":"ibm-mq-app-credentials"');
+      expect(spec).not.toContain('"name":"MQ_PASSWORD"');
+    }
   });
 
   it('install-tools.sh is a fast no-op once the tools are installed and prints the bin dir', () => {

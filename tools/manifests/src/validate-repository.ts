@@ -14,6 +14,8 @@ import {
   checkKafkaAccess,
   parseAccess,
 } from './policies/kafka-access-policy';
+import { appConfigDefaults, appConfigVariables } from './app-config';
+import { checkAppKafkaUsage } from './policies/app-kafka-usage-policy';
 import { checkEnvDiff } from './policies/env-diff-policy';
 import { checkNoPlaintextSecrets } from './policies/secret-policy';
 import { checkSyncWaves } from './policies/sync-wave-policy';
@@ -74,6 +76,12 @@ export function applyPolicies(root: string, rendered: readonly RenderedSet[]): V
     ...checkNoPlaintextSecrets(rendered),
     ...checkKafkaAccess(access, rendered),
     ...checkAppPrincipals(access, rendered),
+    ...checkAppKafkaUsage({
+      declared: access,
+      sets: rendered,
+      defaultsOf: (app) => appConfigDefaults(root, app),
+      variablesOf: (app) => appConfigVariables(root, app),
+    }),
     ...checkSyncWaves(rendered),
     ...checkVersions(versions, rendered),
     ...checkEnvDiff(rendered),

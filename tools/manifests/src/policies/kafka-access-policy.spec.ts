@@ -15,6 +15,7 @@ const aggregator: PrincipalAccess = {
   consumes: ['items', 'inventory-aggregator-*'],
   produces: ['item.inventory', 'inventory-aggregator-*'],
   purges: ['inventory-aggregator-*'],
+  describeConfigs: ['inventory-aggregator-*'],
   groups: ['inventory-aggregator'],
   transactionalIds: ['inventory-aggregator-*'],
 };
@@ -26,7 +27,7 @@ const acl = (type: string, name: string, patternType: string, operations: string
 
 const exactAcls = [
   acl('topic', 'items', 'literal', ['Read', 'Describe']),
-  acl('topic', 'inventory-aggregator-', 'prefix', ['Read', 'Write', 'Describe', 'Delete']),
+  acl('topic', 'inventory-aggregator-', 'prefix', ['Read', 'Write', 'Describe', 'Delete', 'DescribeConfigs']),
   acl('topic', 'item.inventory', 'literal', ['Write', 'Describe']),
   acl('group', 'inventory-aggregator', 'literal', ['Read']),
   acl('transactionalId', 'inventory-aggregator-', 'prefix', ['Write', 'Describe']),

@@ -19,6 +19,8 @@ export interface PrincipalAccess {
   readonly produces: readonly string[];
   /** Topics whose consumed records it deletes (DeleteRecords, e.g. streams repartition purging). */
   readonly purges: readonly string[];
+  /** Topics whose configuration it reads (e.g. streams verifying its internal topics' cleanup policy). */
+  readonly describeConfigs: readonly string[];
   readonly groups: readonly string[];
   readonly transactionalIds: readonly string[];
 }
@@ -55,6 +57,7 @@ export function parseAccess(text: string): PrincipalAccess[] {
       consumes: names(field(p, 'consumes'), 'consumes', name),
       produces: names(field(p, 'produces'), 'produces', name),
       purges: names(field(p, 'purges'), 'purges', name),
+      describeConfigs: names(field(p, 'describeConfigs'), 'describeConfigs', name),
       groups: names(field(p, 'groups'), 'groups', name),
       transactionalIds: names(field(p, 'transactionalIds'), 'transactionalIds', name),
     };
@@ -86,6 +89,7 @@ export function expectedAcls(p: PrincipalAccess): Set<AclKey> {
   add('topic', p.consumes, ['Read', 'Describe']);
   add('topic', p.produces, ['Write', 'Describe']);
   add('topic', p.purges, ['Delete']);
+  add('topic', p.describeConfigs, ['DescribeConfigs']);
   add('group', p.groups, ['Read']);
   add('transactionalId', p.transactionalIds, ['Write', 'Describe']);
   return acls;

@@ -12,7 +12,11 @@ const ordered = [
   application('schema-registry', 20),
   application('schemas', 30),
   application('store-simulator', 40, 'eda-apps'),
+  application('inventory-aggregator', 40, 'eda-apps'),
+  application('inventory-dashboard', 40, 'eda-apps'),
   application('monitoring', 50),
+  application('ibm-mq', 100),
+  application('mq-bridge', 110, 'eda-apps'),
 ];
 
 describe('sync-wave policy', () => {
@@ -47,6 +51,21 @@ describe('sync-wave policy', () => {
     expect(`${violation?.object}: ${violation?.message}`).toBe(
       'stage operators: sync wave -30 is not after stage secrets (wave -30)',
     );
+  });
+
+  it('fails when the mq-bridge would sync with the other apps, holding back monitoring', () => {
+    const broken = ordered.map((a) =>
+      a.metadata.name === 'mq-bridge' ? application('mq-bridge', 40, 'eda-apps') : a,
+    );
+    const [violation] = checkSyncWaves([setOf('fixture', broken)]);
+    expect(`${violation?.object}: ${violation?.message}`).toBe(
+      'stage mq-apps: sync wave 40 is not after stage extras (wave 100)',
+    );
+  });
+
+  it('accepts an env without the queue manager: the MQ apps still come last', () => {
+    const withoutMq = ordered.filter((a) => a.metadata.name !== 'ibm-mq');
+    expect(checkSyncWaves([setOf('fixture', withoutMq)])).toEqual([]);
   });
 
   it('fails on an Application without a wave or outside every stage', () => {

@@ -3,9 +3,13 @@
  * so each stage must sit in a strictly later sync wave than the one before:
  * namespaces -> Sealed Secrets controller -> SealedSecrets -> operators ->
  * Kafka cluster -> topics and users -> registry -> schemas -> apps ->
- * monitoring -> optional extras. SealedSecrets precede the operators because
+ * monitoring -> optional extras (the IBM MQ queue manager) -> apps that need
+ * the queue manager (mq-bridge). SealedSecrets precede the operators because
  * a chart that reads a missing Secret (Grafana's admin) never becomes healthy,
- * which would stall every later wave.
+ * which would stall every later wave. For the same reason the MQ apps come
+ * last: they cannot become ready before the queue manager, which is the last
+ * platform piece (a placeholder in dev, outside the cluster elsewhere), and
+ * nothing else may wait for them.
  */
 import { describeObject, K8sObject, RenderedSet, Violation } from '../manifest';
 
@@ -22,7 +26,15 @@ const byName =
   (app: K8sObject) =>
     names.includes(app.metadata.name ?? '');
 
-/** The required order. Apps are recognised by their project, so new apps need no change here. */
+/** Apps that read from IBM MQ: they sync after the queue manager. */
+export const MQ_APPS: readonly string[] = ['mq-bridge'];
+
+const isApp = (app: K8sObject) => (app.spec as { project?: string } | undefined)?.project === 'eda-apps';
+
+/**
+ * The required order. Apps are recognised by their project, so a new app needs
+ * no change here unless it reads from IBM MQ (then add it to MQ_APPS).
+ */
 export const STAGES: readonly Stage[] = [
   { name: 'namespaces', matches: byName('namespaces') },
   { name: 'secrets-controller', matches: byName('sealed-secrets') },
@@ -32,9 +44,10 @@ export const STAGES: readonly Stage[] = [
   { name: 'kafka-access', matches: byName('kafka-access') },
   { name: 'schema-registry', matches: byName('schema-registry') },
   { name: 'schemas', matches: byName('schemas') },
-  { name: 'apps', matches: (app) => (app.spec as { project?: string } | undefined)?.project === 'eda-apps' },
+  { name: 'apps', matches: (app) => isApp(app) && !MQ_APPS.includes(app.metadata.name ?? '') },
   { name: 'monitoring', matches: byName('monitoring') },
   { name: 'extras', matches: byName('ibm-mq') },
+  { name: 'mq-apps', matches: (app) => isApp(app) && MQ_APPS.includes(app.metadata.name ?? '') },
 ];
 
 function waveOf(app: K8sObject): number | undefined {

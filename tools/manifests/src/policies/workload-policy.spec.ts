@@ -10,6 +10,7 @@ describe('workload policy', () => {
   });
 
   it.each([
+    ['startupProbe', 'has no startupProbe'],
     ['livenessProbe', 'has no livenessProbe'],
     ['readinessProbe', 'has no readinessProbe'],
     ['resources', 'has no memory limit'],
@@ -17,6 +18,13 @@ describe('workload policy', () => {
     const c = goodContainer();
     delete c[key];
     expect(check(c)).toContainEqual(`container app: ${message}`);
+  });
+
+  it('flags a liveness probe on the readiness endpoint', () => {
+    const c = goodContainer({ livenessProbe: { httpGet: { path: '/health/ready', port: 'http' } } });
+    expect(check(c)).toEqual([
+      'container app: probes liveness and readiness on the same path (/health/ready); liveness must not check dependencies',
+    ]);
   });
 
   it('flags a root container, a writable root filesystem and kept capabilities', () => {

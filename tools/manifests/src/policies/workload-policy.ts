@@ -1,6 +1,7 @@
 /**
  * Pod hardening and operability rules for every workload we render:
- * probes on long-running containers, requests and a memory limit, non-root,
+ * startup, liveness and readiness probes on long-running containers (liveness
+ * on its own endpoint, never the readiness one), requests and a memory limit, non-root,
  * read-only root filesystem, no privilege escalation, all capabilities
  * dropped, RuntimeDefault seccomp, and pinned images (never `latest`).
  */
@@ -57,9 +58,16 @@ function containerRules(
   if (imageProblem) at(imageProblem);
 
   if (longRunning) {
-    for (const probe of ['livenessProbe', 'readinessProbe']) {
+    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
       if (!isObject(container[probe])) at(`has no ${probe}`);
     }
+    // Liveness must not follow readiness: a dependency outage (Kafka, the
+    // registry) would then restart every pod instead of taking it out of the Service.
+    const live = field(container, 'livenessProbe', 'httpGet', 'path');
+    if (live !== undefined && live === field(container, 'readinessProbe', 'httpGet', 'path'))
+      at(
+        `probes liveness and readiness on the same path (${String(live)}); liveness must not check dependencies`,
+      );
   }
   if (!field(container, 'resources', 'requests', 'cpu')) at('has no CPU request');
   if (!field(container, 'resources', 'requests', 'memory')) at('has no memory request');

@@ -1,0 +1,8 @@
+{{/*
+mq-bridge has no helpers of its own: names, labels and every object
+come from the eda-lib library chart (charts/eda-lib). This file exists so the
+chart follows the usual layout and has a home for app-specific helpers.
+*/}}
+{{- define "mq-bridge.fullname" -}}
+{{- include "eda-lib.fullname" . -}}
+{{- end -}}

@@ -1,0 +1,198 @@
+import { deployment, goodContainer, kafkaTopic, setOf } from '../testing/fixtures';
+import { APP_KAFKA_USAGE, checkAppKafkaUsage } from './app-kafka-usage-policy';
+import { PrincipalAccess } from './kafka-access-policy';
+
+const principal = (name: string, access: Partial<PrincipalAccess>): PrincipalAccess => ({
+  name,
+  consumes: [],
+  produces: [],
+  purges: [],
+  describeConfigs: [],
+  groups: [],
+  transactionalIds: [],
+  ...access,
+});
+
+const aggregator = principal('inventory-aggregator', {
+  consumes: ['items', 'inventory-aggregator-*'],
+  produces: ['item.inventory', 'store.inventory', 'store.sales.1m', 'inventory-aggregator-*'],
+  purges: ['inventory-aggregator-*'],
+  describeConfigs: ['inventory-aggregator-*'],
+  groups: ['inventory-aggregator'],
+  transactionalIds: ['inventory-aggregator-*'],
+});
+
+const retryTopics = ['item.inventory', 'store.inventory', 'store.sales.1m'].flatMap((t) => [
+  `inventory-dashboard.${t}.retry.1`,
+  `inventory-dashboard.${t}.retry.2`,
+]);
+const dashboard = principal('inventory-dashboard', {
+  consumes: ['item.inventory', 'store.inventory', 'store.sales.1m', 'inventory.alerts', ...retryTopics],
+  produces: [
+    'inventory.alerts',
+    'item.inventory.dlq',
+    'store.inventory.dlq',
+    'store.sales.1m.dlq',
+    ...retryTopics,
+  ],
+  groups: ['inventory-dashboard-*'],
+});
+
+const bridge = principal('mq-bridge', { produces: ['items'] });
+
+const topics = [
+  'items',
+  'item.inventory',
+  'store.inventory',
+  'store.sales.1m',
+  'inventory.alerts',
+  'item.inventory.dlq',
+  'store.inventory.dlq',
+  'store.sales.1m.dlq',
+  ...retryTopics,
+].map(kafkaTopic);
+
+/** A workload of `app` authenticating as `user`, with plain env vars. */
+const workload = (app: string, env: Record<string, string>, user = app) =>
+  deployment(
+    goodContainer({
+      env: [
+        { name: 'KAFKA_SASL_USERNAME', value: user },
+        { name: 'KAFKA_SASL_PASSWORD', valueFrom: { secretKeyRef: { name: user, key: 'password' } } },
+        ...Object.entries(env).map(([name, value]) => ({ name, value })),
+      ],
+    }),
+    app,
+  );
+
+/** Config defaults as the apps' src/config gives them (only what the profiles read). */
+const codeDefaults: Record<string, Record<string, string>> = {
+  'inventory-aggregator': {
+    APPLICATION_ID: 'inventory-aggregator',
+    ITEMS_TOPIC: 'items',
+    ITEM_INVENTORY_TOPIC: 'item.inventory',
+    STORE_INVENTORY_TOPIC: 'store.inventory',
+    STORE_SALES_TOPIC: 'store.sales.1m',
+    PROCESSING_GUARANTEE: 'exactly_once_v2',
+    INTERNAL_TOPICS_CREATE: 'true',
+  },
+  'inventory-dashboard': {
+    DASHBOARD_APPLICATION_ID: 'inventory-dashboard',
+    ITEM_INVENTORY_TOPIC: 'item.inventory',
+    STORE_INVENTORY_TOPIC: 'store.inventory',
+    STORE_SALES_TOPIC: 'store.sales.1m',
+    ALERTS_TOPIC: 'inventory.alerts',
+    RETRY_BACKOFF_MS: '1000,10000',
+  },
+};
+
+const check = (declared: PrincipalAccess[], ...workloads: ReturnType<typeof workload>[]) =>
+  checkAppKafkaUsage({
+    declared,
+    sets: [setOf('fixture', [...workloads, ...topics], 'prod')],
+    defaultsOf: (app) => codeDefaults[app] ?? {},
+  }).map((v) => `${v.object} ${v.message}`);
+
+const aggregatorEnv = { INTERNAL_TOPICS_CREATE: 'false' };
+
+describe('app Kafka usage policy', () => {
+  it('accepts apps whose configuration uses exactly what their principals declare', () => {
+    expect(
+      check(
+        [aggregator, dashboard, bridge],
+        workload('inventory-aggregator', aggregatorEnv),
+        workload('inventory-dashboard', {}),
+        workload('mq-bridge', { ITEMS_TOPIC: 'items' }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('fails on a grant the app never uses (a DLQ the aggregator does not write)', () => {
+    const overGranted = { ...aggregator, produces: [...aggregator.produces, 'items.dlq'] };
+    expect(check([overGranted], workload('inventory-aggregator', aggregatorEnv))).toEqual([
+      expect.stringMatching(
+        /Deployment eda\/inventory-aggregator \(principal inventory-aggregator\) is granted produces \[items\.dlq\] .* never uses/,
+      ),
+    ]);
+  });
+
+  it('fails when the chart points an app at a topic its principal may not use, and that is not declared', () => {
+    const messages = check([bridge], workload('mq-bridge', { ITEMS_TOPIC: 'items.v2' }));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/uses produces \[items\.v2\], which .*access\.yaml does not declare/),
+        expect.stringMatching(/is granted produces \[items\] .* never uses/),
+        expect.stringMatching(/ITEMS_TOPIC names topic "items\.v2", which no KafkaTopic of prod declares/),
+      ]),
+    );
+  });
+
+  it('derives the retry topics from RETRY_BACKOFF_MS: one level fewer leaves grants unused', () => {
+    const [message] = check([dashboard], workload('inventory-dashboard', { RETRY_BACKOFF_MS: '1000' }));
+    expect(message).toMatch(/is granted consumes \[inventory-dashboard\.item\.inventory\.retry\.2, /);
+  });
+
+  it('derives the group and retry prefix from DASHBOARD_APPLICATION_ID', () => {
+    const messages = check(
+      [dashboard],
+      workload('inventory-dashboard', { DASHBOARD_APPLICATION_ID: 'dash' }),
+    );
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/uses groups \[dash-\*\]/),
+        expect.stringMatching(
+          /uses topic "dash\.item\.inventory\.retry\.1", which no KafkaTopic of prod declares/,
+        ),
+      ]),
+    );
+  });
+
+  it('fails when the aggregator would create its internal topics (the code default)', () => {
+    expect(check([aggregator], workload('inventory-aggregator', {}))).toEqual([
+      expect.stringMatching(/would create topics \[inventory-aggregator-\*\] .*INTERNAL_TOPICS_CREATE=false/),
+    ]);
+  });
+
+  it('has no transactional ids without exactly-once, so a declared prefix is unused', () => {
+    const [message] = check(
+      [aggregator],
+      workload('inventory-aggregator', { ...aggregatorEnv, PROCESSING_GUARANTEE: 'at_least_once' }),
+    );
+    expect(message).toMatch(/is granted transactionalIds \[inventory-aggregator-\*\]/);
+  });
+
+  it('fails when a setting has no value anywhere, and when an app has no profile', () => {
+    const messages = check(
+      [bridge, principal('kafka-ui', {})],
+      workload('mq-bridge', {}),
+      workload('kafka-ui', {}),
+    );
+    expect(messages).toEqual([
+      expect.stringMatching(
+        /mq-bridge cannot derive its Kafka usage: ITEMS_TOPIC is neither set by the chart/,
+      ),
+      expect.stringMatching(/kafka-ui app "kafka-ui" has no Kafka usage profile/),
+    ]);
+  });
+
+  it('fails when the app no longer reads a variable the chart sets and the profile relies on', () => {
+    const messages = checkAppKafkaUsage({
+      declared: [bridge],
+      sets: [setOf('fixture', [workload('mq-bridge', { ITEMS_TOPIC: 'items' }), ...topics], 'prod')],
+      defaultsOf: () => ({}),
+      variablesOf: () => new Set(['KAFKA_TOPIC']),
+    }).map((v) => v.message);
+    expect(messages).toEqual([
+      expect.stringMatching(/profile reads \[ITEMS_TOPIC\], which the app's src\/config never reads/),
+    ]);
+  });
+
+  it('has a profile for every app chart', () => {
+    expect(Object.keys(APP_KAFKA_USAGE).sort()).toEqual([
+      'inventory-aggregator',
+      'inventory-dashboard',
+      'mq-bridge',
+      'store-simulator',
+    ]);
+  });
+});
