@@ -17,6 +17,7 @@ import {
 import { appConfigDefaults, appConfigVariables } from './app-config';
 import { checkAppKafkaUsage } from './policies/app-kafka-usage-policy';
 import { checkEnvDiff } from './policies/env-diff-policy';
+import { checkIbmMq } from './policies/ibm-mq-policy';
 import { checkNoPlaintextSecrets } from './policies/secret-policy';
 import { checkSyncWaves } from './policies/sync-wave-policy';
 import { checkVersions, STACK_VERSIONS_FILE, stackVersions } from './policies/version-policy';
@@ -85,6 +86,7 @@ export function applyPolicies(root: string, rendered: readonly RenderedSet[]): V
     ...checkSyncWaves(rendered),
     ...checkVersions(versions, rendered),
     ...checkEnvDiff(rendered),
+    ...checkIbmMq(rendered),
   ];
 }
 

@@ -16,7 +16,7 @@ describe('mq-queues check', () => {
     ).toEqual(['DEV.ITEMS', 'DEV.ITEMS.BACKOUT']);
   });
 
-  it('passes on compose/mq and the apps that use it', () => {
+  it('passes on the repository MQSC and the apps that use it', () => {
     expect(mqscCheck.run(ctx)).toEqual([]);
   });
 

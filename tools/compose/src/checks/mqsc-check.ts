@@ -1,5 +1,5 @@
 /**
- * The IBM MQ queue definitions (compose/mq/*.mqsc) are coherent and cover what
+ * The IBM MQ queue definitions (gitops/platform/ibm-mq/base/*.mqsc, mounted by compose) are coherent and cover what
  * the apps use: every BOQNAME names a queue defined there, a queue with a
  * backout queue has BOTHRESH > 0 (else nothing is ever backed out), and every
  * queue an app's MQ_*QUEUE variable names is defined.
@@ -7,7 +7,7 @@
 import { environmentOf, volumesOf } from '../compose-context';
 import type { ComposeCheck } from './compose-check';
 
-export const MQSC_FILE = 'compose/mq/20-eda-queues.mqsc';
+export const MQSC_FILE = 'gitops/platform/ibm-mq/base/20-eda-queues.mqsc';
 
 /** A local queue definition: its name and attributes (upper-case keys). */
 export interface QueueDefinition {

@@ -15,6 +15,7 @@ export const INTENDED_DIFFERENCES: readonly RegExp[] = [
   /\/spec\/(minReplicas|maxReplicas)$/,
   /\/resources(\/|$)/,
   /^\/spec\/storage(\/|$)/, // KafkaNodePool sizing
+  /\/persistence\/qmPVC\/size$/, // IBM MQ queue manager volume (Application values)
   /\/image$/,
   /\/labels\/app\.kubernetes\.io~1version$/,
   /\/env\/OTEL_RESOURCE_ATTRIBUTES\/value$/, // carries service.version

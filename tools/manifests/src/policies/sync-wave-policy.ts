@@ -3,7 +3,7 @@
  * so each stage must sit in a strictly later sync wave than the one before:
  * namespaces -> Sealed Secrets controller -> SealedSecrets -> operators ->
  * Kafka cluster -> topics and users -> registry -> schemas -> apps ->
- * monitoring -> optional extras (the IBM MQ queue manager) -> apps that need
+ * monitoring -> the queue manager's queue definitions -> the IBM MQ queue manager -> apps that need
  * the queue manager (mq-bridge). SealedSecrets precede the operators because
  * a chart that reads a missing Secret (Grafana's admin) never becomes healthy,
  * which would stall every later wave. For the same reason the MQ apps come
@@ -46,6 +46,7 @@ export const STAGES: readonly Stage[] = [
   { name: 'schemas', matches: byName('schemas') },
   { name: 'apps', matches: (app) => isApp(app) && !MQ_APPS.includes(app.metadata.name ?? '') },
   { name: 'monitoring', matches: byName('monitoring') },
+  { name: 'mq-config', matches: byName('ibm-mq-config') },
   { name: 'extras', matches: byName('ibm-mq') },
   { name: 'mq-apps', matches: (app) => isApp(app) && MQ_APPS.includes(app.metadata.name ?? '') },
 ];
