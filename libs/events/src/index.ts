@@ -38,7 +38,7 @@ export {
   type RecordContext,
 } from './errors';
 
-export { AvroSerde, type AvroSerdeOptions } from './serde/avro-serde';
+export { AvroSerde, type AvroSerdeOptions, type DecodeResult } from './serde/avro-serde';
 export {
   recordNameStrategy,
   topicNameStrategy,

@@ -54,6 +54,48 @@ describe('AvroSerde', () => {
     expect(await consumer.decode(frame)).toEqual(tx);
   });
 
+  it('decodes a batch with one schema fetch per id, reporting bad records without failing the rest', async () => {
+    const { registry, serde } = await registeredSerde();
+    const good = await serde.encode('items', tx);
+    let fetches = 0;
+    const counting = {
+      ...registry,
+      lookup: registry.lookup.bind(registry),
+      register: registry.register.bind(registry),
+      getSchemaById: (id: number) => {
+        fetches += 1;
+        return registry.getSchemaById(id);
+      },
+    } as unknown as InMemorySchemaRegistry;
+    const consumer = new AvroSerde<ItemTransaction>({
+      registry: counting,
+      schema: inventorySchemas.ItemTransaction,
+    });
+    const unknownId = Buffer.from(good);
+    unknownId.writeInt32BE(424242, 1);
+    const badMagic = Buffer.from(good);
+    badMagic[0] = 7;
+    const results = await consumer.decodeBatch(
+      [good, badMagic, good, unknownId, good.subarray(0, 8), good],
+      [{ topic: 'items', partition: 0, offset: '10' }],
+    );
+    expect(results.map((r) => (r.error === undefined ? 'ok' : (r.error as Error).constructor.name))).toEqual([
+      'ok',
+      'UnknownMagicByteError',
+      'ok',
+      'UnknownSchemaIdError',
+      'TruncatedPayloadError',
+      'ok',
+    ]);
+    expect(results[0]?.value).toEqual(tx);
+    // One fetch for the good id, one for the unknown one: not one per record.
+    expect(fetches).toBe(2);
+    expect((results[3]?.error as EventsError).retriable).toBe(false);
+    // Cached now: a second batch fetches nothing.
+    await consumer.decodeBatch([good, good]);
+    expect(fetches).toBe(2);
+  });
+
   it('decodes synchronously once the writer schema is loaded, and says how to load it before', async () => {
     const { registry, serde } = await registeredSerde();
     const frame = await serde.encode('items', tx);

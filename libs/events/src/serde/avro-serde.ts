@@ -47,6 +47,10 @@ export interface AvroSerdeOptions {
 }
 
 /** Turns a record body into a value of the reader's shape. */
+/** One record's outcome in {@link AvroSerde.decodeBatch}: the value, or why it could not be decoded. */
+export type DecodeResult<T> =
+  { readonly value: T; readonly error?: undefined } | { readonly error: unknown; readonly value?: undefined };
+
 type BodyReader = (payload: Buffer, schemaId: number, context: RecordContext | undefined) => unknown;
 
 /**
@@ -140,6 +144,47 @@ export class AvroSerde<T> {
       throw new SchemaNotLoadedError(id, context);
     }
     return reader(payload, id, context) as T;
+  }
+
+  /**
+   * Decodes a batch with one promise for the whole batch, not one per record:
+   * the writer schemas the batch needs are fetched once each (in parallel),
+   * then every record is decoded synchronously. One bad record does not fail
+   * the others: each result is either `{ value }` or `{ error }` (an
+   * {@link EventsError}, as {@link decode} would reject with), in input order,
+   * so a consumer can dead-letter exactly the records that failed.
+   */
+  async decodeBatch(
+    payloads: readonly Buffer[],
+    contexts?: readonly (RecordContext | undefined)[],
+  ): Promise<DecodeResult<T>[]> {
+    const missing = new Map<number, RecordContext | undefined>();
+    for (let i = 0; i < payloads.length; i++) {
+      try {
+        const id = readSchemaId(payloads[i] as Buffer, contexts?.[i]);
+        if (!this.readerById.has(id) && !missing.has(id)) missing.set(id, contexts?.[i]);
+      } catch {
+        // Reported per record below.
+      }
+    }
+    const failedIds = new Map<number, unknown>();
+    await Promise.all(
+      [...missing].map(([id, context]) =>
+        this.loadReader(id, context).catch((err: unknown) => void failedIds.set(id, err)),
+      ),
+    );
+    return payloads.map((payload, i) => {
+      const context = contexts?.[i];
+      try {
+        const id = readSchemaId(payload, context);
+        const reader = this.readerById.get(id);
+        if (reader === undefined)
+          return { error: failedIds.get(id) ?? new SchemaNotLoadedError(id, context) };
+        return { value: reader(payload, id, context) as T };
+      } catch (error) {
+        return { error };
+      }
+    });
   }
 
   /**
