@@ -1,0 +1,221 @@
+/**
+ * Produces bridged transactions to the items topic: Avro through the
+ * registry (never auto-registering), keyed by storeId as the simulator keys
+ * them, by an idempotent producer with acks=all.
+ *
+ * `ServerMQ` hands every message of a batch to the handler at once; the
+ * handlers' {@link ItemsProducer.send} calls made in the same turn of the
+ * event loop are coalesced into one produce request (like the Java
+ * producer's linger), and each call resolves when Kafka acknowledged its
+ * request. Only then may the MQ unit of work commit.
+ *
+ * The producer connects in the background at start-up and retries, so a
+ * Kafka outage shows on `/health/ready` rather than crashing the app.
+ */
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  AvroSerde,
+  createSchemaRegistryClient,
+  inventorySchemas,
+  TransactionType,
+  type ItemTransaction,
+} from '@eda/events';
+import {
+  ACKS_ALL,
+  isRetriableKafkaError,
+  ClientStateProbe,
+  createIdempotentProducer,
+  createKafkaClient,
+  describeKafkaConfig,
+  type KafkaLogSink,
+} from '@eda/kafka';
+import { MqPoisonMessageException, MqRetriableException } from '@eda/mq';
+import { extractTraceContext, type MessageHeaders } from '@eda/telemetry';
+import { context } from '@opentelemetry/api';
+import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import {
+  bridgeConfig,
+  kafkaConfig,
+  registryConfig,
+  type BridgeSettings,
+  type KafkaSettings,
+  type RegistrySettings,
+} from '../config/bridge.config';
+
+/** A fixed, valid record the readiness check encodes to prove the schema is registered. */
+const SCHEMA_PROBE: ItemTransaction = {
+  id: '00000000-0000-4000-8000-000000000000',
+  storeId: 'probe',
+  sku: 'probe',
+  type: TransactionType.SALE,
+  quantity: 1,
+  unitPrice: 1,
+  currency: 'USD',
+  timestamp: 0,
+};
+
+/** Pause between background connection attempts while Kafka is unreachable. */
+const RECONNECT_DELAY_MS = 5000;
+
+interface Pending {
+  readonly message: Message;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/** See the module comment. */
+@Injectable()
+export class ItemsProducer implements OnApplicationBootstrap, OnApplicationShutdown {
+  /** Used by the readiness check. */
+  readonly admin: Admin;
+  /** The producer's lifecycle, for the readiness check. */
+  readonly producerState: ClientStateProbe;
+  readonly topic: string;
+  private readonly logger = new Logger(ItemsProducer.name);
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly serde: AvroSerde<ItemTransaction>;
+  private pending: Pending[] = [];
+  private flushScheduled = false;
+  private connecting: Promise<void> | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    @Inject(kafkaConfig.KEY) private readonly kafkaSettings: KafkaSettings,
+    @Inject(registryConfig.KEY) registry: RegistrySettings,
+    @Inject(bridgeConfig.KEY) settings: BridgeSettings,
+  ) {
+    this.topic = settings.itemsTopic;
+    this.kafka = createKafkaClient(kafkaSettings, { logger: this.logSink() });
+    this.producer = createIdempotentProducer(this.kafka);
+    this.producerState = ClientStateProbe.forProducer(this.producer);
+    this.admin = this.kafka.admin({ retry: { retries: 0 } });
+    this.serde = new AvroSerde<ItemTransaction>({
+      registry: createSchemaRegistryClient(registry),
+      schema: inventorySchemas.ItemTransaction,
+      // ITEMS_SUBJECT names the subject (TopicNameStrategy gives `items-value` for `items`).
+      subjectNameStrategy: () => settings.itemsSubject,
+      autoRegister: false,
+    });
+  }
+
+  /** Connects in the background; logs once if the schema is missing. */
+  onApplicationBootstrap(): void {
+    this.logger.log(`Producing to ${this.topic}, ${describeKafkaConfig(this.kafkaSettings)}`);
+    void this.connect().catch(() => undefined);
+    void this.verifySchema().catch((err: Error) => this.logger.error(`Not ready to produce: ${err.message}`));
+  }
+
+  /**
+   * Encodes `tx` and sends it keyed by storeId with `headers`; resolves once
+   * Kafka acknowledged (acks=all). Rejects with `MqPoisonMessageException`
+   * when the record cannot be encoded (never retried), and with
+   * `MqRetriableException` when Kafka or the registry failed (MQ redelivers).
+   */
+  async send(tx: ItemTransaction, headers: MessageHeaders): Promise<void> {
+    let value: Buffer;
+    try {
+      value = await this.serde.encode(this.topic, tx);
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'EDA_EVENTS_INVALID_RECORD') {
+        throw new MqPoisonMessageException('INVALID_RECORD', (err as Error).message);
+      }
+      throw new MqRetriableException(`Cannot encode for ${this.topic}: ${(err as Error).message}`, err);
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ message: { key: tx.storeId, value, headers: { ...headers } }, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  /** Resolves when the items schema is registered under the subject; rejects saying what to do otherwise. */
+  async verifySchema(): Promise<{ subject: string }> {
+    await this.serde.encode(this.topic, SCHEMA_PROBE);
+    return { subject: this.serde.subjectFor(this.topic) };
+  }
+
+  /** Runs after ServerMQ closed (Nest disposes transports first): in-flight sends are done. */
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    // A connect still in flight would finish after the disconnect and leave a socket open.
+    await this.connecting?.catch(() => undefined);
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      await this.connect();
+    } catch (err) {
+      this.fail(batch, err);
+      return;
+    }
+    // One send per trace context: the kafkajs instrumentation gives each record a producer span
+    // whose parent is the *active* context and rewrites its traceparent header with it, so the
+    // send must run in the MQ message's context for the trace to continue. Records the simulator
+    // put in one batch share one context, so this is usually a single send.
+    const groups = new Map<string, Pending[]>();
+    for (const p of batch) {
+      const key = String(p.message.headers?.['traceparent'] ?? '');
+      groups.set(key, [...(groups.get(key) ?? []), p]);
+    }
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        try {
+          const ctx = extractTraceContext(group[0]?.message.headers as MessageHeaders);
+          await context.with(ctx, () =>
+            this.producer.send({ topic: this.topic, acks: ACKS_ALL, messages: group.map((p) => p.message) }),
+          );
+          for (const p of group) p.resolve();
+        } catch (err) {
+          this.fail(group, err);
+        }
+      }),
+    );
+  }
+
+  private fail(group: readonly Pending[], err: unknown): void {
+    const retriable = isRetriableKafkaError(err);
+    const failure = new MqRetriableException(
+      `Kafka did not acknowledge ${group.length} record(s) for ${this.topic}` +
+        `${retriable ? '' : ' (not retriable per kafkajs; the MQ backout threshold moves them aside if it persists)'}` +
+        `: ${(err as Error).message}`,
+      err,
+    );
+    for (const p of group) p.reject(failure);
+  }
+
+  /** Connects once; concurrent callers share the attempt, and a failure schedules another. */
+  private connect(): Promise<void> {
+    this.connecting ??= this.producer.connect().catch((err: Error) => {
+      this.connecting = undefined;
+      this.logger.error(
+        `Kafka producer cannot connect (${describeKafkaConfig(this.kafkaSettings)}): ${err.message}`,
+      );
+      if (!this.closed) {
+        this.reconnectTimer = setTimeout(
+          () => void this.connect().catch(() => undefined),
+          RECONNECT_DELAY_MS,
+        );
+        this.reconnectTimer.unref();
+      }
+      throw err;
+    });
+    return this.connecting;
+  }
+
+  private logSink(): KafkaLogSink {
+    const log =
+      (level: 'error' | 'warn' | 'log' | 'debug') => (fields: Record<string, unknown>, msg: string) =>
+        this.logger[level]({ msg, ...fields });
+    return { error: log('error'), warn: log('warn'), info: log('log'), debug: log('debug') };
+  }
+}

@@ -1,0 +1,14 @@
+/** Health probes (Terminus). */
+import { Module } from '@nestjs/common';
+import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
+import { kafkaHealthIndicatorProvider } from '@eda/kafka';
+import { BridgeModule } from '../bridge/bridge.module';
+import { HealthController } from './health.controller';
+
+/** `/health/live` and `/health/ready`. */
+@Module({
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), BridgeModule],
+  controllers: [HealthController],
+  providers: [kafkaHealthIndicatorProvider(HealthIndicatorService)],
+})
+export class HealthModule {}
