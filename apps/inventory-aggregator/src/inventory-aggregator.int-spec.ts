@@ -4,8 +4,10 @@
  * sku's and store's stock, read through either instance (so half the answers
  * are forwarded) and from the compacted output topics, must equal what this
  * test computes itself from the records it consumed from the input topic.
- * Then duplicates are re-sent, an instance is killed with SIGKILL mid-stream
- * and restarted, and the answers must still be exact.
+ * Then duplicates are re-sent, undecodable records must land in the
+ * dead-letter topic (exactly once, original bytes, KIP-1034 and `eda.*`
+ * headers) without disturbing the aggregates, an instance is killed with
+ * SIGKILL mid-stream and restarted, and the answers must still be exact.
  *
  * AGGREGATOR_E2E_COUNT overrides the number of simulated transactions (20,000).
  */
@@ -19,8 +21,10 @@ import {
   type StoreInventory,
   type StoreSalesWindow,
 } from '@eda/events';
+import { readFailureHeaders } from '@eda/kafka';
+import { DeadLetterHeaders } from '@eda/streams';
 import { KafkaTestContext, uniqueName, waitFor } from '@eda/testing';
-import type { Consumer } from 'kafkajs';
+import type { Consumer, KafkaMessage } from 'kafkajs';
 import {
   exited,
   freePort,
@@ -47,6 +51,7 @@ describe('inventory-aggregator, two instances on the native stack', () => {
   const context = new KafkaTestContext('inventory-aggregator');
   const applicationId = uniqueName('inventory-aggregator');
   const topics = { items: '', itemInventory: '', storeInventory: '', storeSales: '' };
+  let deadLetterTopic = '';
   const input: InputRecord[] = [];
   const instances: AggregatorInstance[] = [];
   let env: Record<string, string>;
@@ -59,6 +64,7 @@ describe('inventory-aggregator, two instances on the native stack', () => {
     topics.itemInventory = await context.createTopic('item.inventory', compacted);
     topics.storeInventory = await context.createTopic('store.inventory', compacted);
     topics.storeSales = await context.createTopic('store.sales.1m', { partitions: 3 });
+    deadLetterTopic = await context.createTopic('items.dlq');
     for (const [topic, schema] of [
       [topics.items, inventorySchemas.ItemTransaction],
       [topics.itemInventory, inventorySchemas.ItemInventory],
@@ -73,6 +79,7 @@ describe('inventory-aggregator, two instances on the native stack', () => {
       ITEM_INVENTORY_TOPIC: topics.itemInventory,
       STORE_INVENTORY_TOPIC: topics.storeInventory,
       STORE_SALES_TOPIC: topics.storeSales,
+      DEAD_LETTER_TOPIC: deadLetterTopic, // DESERIALIZATION_ERRORS defaults to dead-letter
       START_RETRY_MS: '1000',
     };
     inputReader = await readInput(context, topics.items, input);
@@ -160,6 +167,51 @@ describe('inventory-aggregator, two instances on the native stack', () => {
       250,
     );
     expect(expectInventory(input.map((r) => r.transaction))).toEqual(expected);
+    for (const instance of instances) await converged(instance, expected, 10_000);
+  }, 120_000);
+
+  it('writes undecodable items records to the DLQ once, with their bytes and headers; aggregates stay exact', async () => {
+    const garbage = [
+      { key: Buffer.from('store-garbage-1'), value: Buffer.from('not an ItemTransaction') },
+      // Confluent framing, but a schema id the registry never issued.
+      { key: Buffer.from('store-garbage-2'), value: Buffer.from([0, 0x7f, 0xff, 0xff, 0xf0, 1, 2, 3]) },
+    ];
+    const producer = await context.producer({ idempotent: true });
+    await producer.send({ topic: topics.items, messages: garbage });
+
+    const deadLetters: KafkaMessage[] = [];
+    const reader = await context.consumer({ readUncommitted: false });
+    await reader.subscribe({ topics: [deadLetterTopic], fromBeginning: true });
+    void reader.run({ eachMessage: async ({ message }) => void deadLetters.push(message) });
+    try {
+      await waitFor(
+        `${garbage.length} dead letters`,
+        () => (deadLetters.length >= garbage.length ? true : undefined),
+        60_000,
+        100,
+      );
+      await new Promise((r) => setTimeout(r, 1000)); // a duplicate would arrive within a few commits
+      expect(deadLetters.map((m) => [m.key, m.value])).toEqual(
+        expect.arrayContaining(garbage.map((g) => [g.key, g.value])),
+      );
+      expect(deadLetters).toHaveLength(garbage.length);
+      for (const m of deadLetters) {
+        expect(m.headers?.[DeadLetterHeaders.TOPIC]?.toString()).toBe(topics.items);
+        expect(m.headers?.[DeadLetterHeaders.EXCEPTION]?.toString()).toMatch(/Error: /);
+        // What `npm run dlq:replay` reads: the original topic (to replay to) and the error class.
+        expect(readFailureHeaders(m.headers)).toMatchObject({
+          topic: topics.items,
+          offset: m.headers?.[DeadLetterHeaders.OFFSET]?.toString(),
+          attempts: 1,
+          errorClass: expect.stringMatching(
+            /^(UnknownMagicByteError|SchemaNotLoadedError|UnknownSchemaIdError)$/,
+          ),
+        });
+      }
+    } finally {
+      await reader.disconnect();
+    }
+    expect(await engineTotal('dead_lettered')).toBe(garbage.length);
     for (const instance of instances) await converged(instance, expected, 10_000);
   }, 120_000);
 
@@ -263,10 +315,16 @@ describe('inventory-aggregator, two instances on the native stack', () => {
   }
 
   async function droppedTotal(): Promise<number> {
+    return engineTotal('dropped');
+  }
+
+  /** `aggregator_streams_records_<name>_total`, summed over the instances. */
+  async function engineTotal(name: string): Promise<number> {
     let total = 0;
     for (const instance of instances) {
       const text = await (await fetch(`${instance.url}/metrics`)).text();
-      total += Number(/^aggregator_streams_records_dropped_total (\S+)$/m.exec(text)?.[1] ?? 0);
+      const line = new RegExp(`^aggregator_streams_records_${name}_total (\\S+)$`, 'm');
+      total += Number(line.exec(text)?.[1] ?? 0);
     }
     return total;
   }
@@ -321,8 +379,11 @@ async function readInput(context: KafkaTestContext, topic: string, into: InputRe
   void consumer.run({
     eachMessage: async ({ partition, message }) => {
       const value = message.value as Buffer;
-      const transaction = await serde.decode(value, { topic, partition, offset: message.offset });
-      into.push({ key: message.key as Buffer, value, transaction });
+      // Undecodable records (sent on purpose) are not transactions: the aggregator dead-letters them.
+      const transaction = await serde
+        .decode(value, { topic, partition, offset: message.offset })
+        .catch(() => undefined);
+      if (transaction) into.push({ key: message.key as Buffer, value, transaction });
     },
   });
   return consumer;

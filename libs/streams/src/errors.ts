@@ -52,6 +52,26 @@ export class InternalTopicError extends StreamsError {
 }
 
 /**
+ * The dead-letter topic (`errors.dead.letter.queue.topic.name`) does not exist.
+ * It is a user topic, as in Kafka Streams (KIP-1034): the application never
+ * creates it, whatever `internal.topics.create` says. Create or declare it
+ * (e.g. as a KafkaTopic), then start again.
+ */
+export class DeadLetterTopicError extends StreamsError {
+  /** The missing topic. */
+  readonly topic: string;
+
+  constructor(topic: string) {
+    super(
+      `Dead-letter topic '${topic}' (errors.dead.letter.queue.topic.name) does not exist. ` +
+        `Create it (it is a user topic: the application never creates it), or unset the option.`,
+      { code: 'STREAMS_DEAD_LETTER_TOPIC' },
+    );
+    this.topic = topic;
+  }
+}
+
+/**
  * The task now belongs to another instance (its producer was fenced, or a
  * rebalance revoked it). Retriable: the instance drops the task's uncommitted
  * work and carries on with its remaining tasks.

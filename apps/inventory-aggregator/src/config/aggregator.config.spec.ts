@@ -15,6 +15,8 @@ describe('aggregatorSettingsFromEnv', () => {
       processingGuarantee: 'exactly_once_v2',
       salesWindowMs: 60_000,
       createInternalTopics: true,
+      deserializationErrors: 'dead-letter',
+      deadLetterTopic: 'items.dlq',
     });
     expect(settings.applicationServer).toMatch(/:3002$/);
   });
@@ -29,6 +31,8 @@ describe('aggregatorSettingsFromEnv', () => {
       DEDUPE_WINDOW_MS: '60000',
       INTERNAL_TOPICS_CREATE: 'false',
       COMMIT_INTERVAL_MS: '250',
+      DESERIALIZATION_ERRORS: 'continue',
+      DEAD_LETTER_TOPIC: 'items.test.dlq',
     });
     expect(settings).toMatchObject({
       port: 4000,
@@ -39,7 +43,10 @@ describe('aggregatorSettingsFromEnv', () => {
       dedupeWindowMs: 60_000,
       createInternalTopics: false,
       commitIntervalMs: 250,
+      deserializationErrors: 'continue',
+      deadLetterTopic: 'items.test.dlq',
     });
+    expect(aggregatorSettingsFromEnv({ DESERIALIZATION_ERRORS: 'fail' }).deserializationErrors).toBe('fail');
   });
 
   it.each([
@@ -49,6 +56,11 @@ describe('aggregatorSettingsFromEnv', () => {
     [{ APPLICATION_SERVER: 'http://x:1' }, /^APPLICATION_SERVER must be host:port/],
     [{ INTERNAL_TOPICS_CREATE: 'yes' }, /^INTERNAL_TOPICS_CREATE must be true or false/],
     [{ SALES_GRACE_MS: '-1' }, /^SALES_GRACE_MS must be an integer/],
+    [
+      { DESERIALIZATION_ERRORS: 'skip' },
+      /^DESERIALIZATION_ERRORS must be one of dead-letter, continue, fail/,
+    ],
+    [{ DEAD_LETTER_TOPIC: 'items dlq' }, /^DEAD_LETTER_TOPIC is not a valid Kafka topic name/],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => aggregatorSettingsFromEnv(env)).toThrow(AggregatorConfigError);
     expect(() => aggregatorSettingsFromEnv(env)).toThrow(message);

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { registerAs, type ConfigType } from '@nestjs/config';
 import { registryConfigFromEnv } from '@eda/events';
 import { kafkaConfigFromEnv } from '@eda/kafka';
-import type { ProcessingGuarantee } from '@eda/streams';
+import type { DeserializationErrorPolicy, ProcessingGuarantee } from '@eda/streams';
 
 /** An aggregator variable is missing or malformed. Not retriable: fix the environment and restart. */
 export class AggregatorConfigError extends Error {
@@ -27,6 +27,7 @@ export class AggregatorConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const GUARANTEES: readonly ProcessingGuarantee[] = ['exactly_once_v2', 'at_least_once'];
+const DESERIALIZATION_POLICIES: readonly DeserializationErrorPolicy[] = ['dead-letter', 'continue', 'fail'];
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -82,8 +83,14 @@ export function aggregatorSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) 
     salesGraceMs,
     salesRetentionMs,
     dedupeWindowMs: integer(env, 'DEDUPE_WINDOW_MS', DAY, 1000, 30 * DAY),
-    /** `continue` skips (and counts) undecodable input; `fail` stops the instance. */
-    deserializationErrors: oneOf(env, 'DESERIALIZATION_ERRORS', ['continue', 'fail'] as const, 'continue'),
+    /**
+     * Undecodable input: `dead-letter` writes it to {@link deadLetterTopic} (KIP-1034; inside the
+     * task's transaction under exactly-once) and goes on; `continue` skips and counts it; `fail`
+     * stops the instance.
+     */
+    deserializationErrors: oneOf(env, 'DESERIALIZATION_ERRORS', DESERIALIZATION_POLICIES, 'dead-letter'),
+    /** Where `dead-letter` writes; must exist (never created). Unused with `continue` or `fail`. */
+    deadLetterTopic: topic(env, 'DEAD_LETTER_TOPIC', 'items.dlq'),
     /** Bound of a query forwarded to the instance owning the key. */
     forwardTimeoutMs: integer(env, 'QUERY_FORWARD_TIMEOUT_MS', 5000, 100, 60_000),
     /** Retry-After (seconds) on a 503 while state is restoring or moving. */

@@ -11,7 +11,8 @@ import { InventoryStreams } from '../streams/inventory-streams';
 /** Engine totals exported as counters: `streams.records.processed` -> `aggregator_streams_records_processed_total`. */
 const ENGINE_TOTALS = [
   ['streams.records.processed', 'Records processed by the tasks of this instance'],
-  ['streams.records.dropped', 'Records dropped: duplicates, late sales, undecodable input'],
+  ['streams.records.dropped', 'Records dropped: duplicates, late sales, undecodable input (when skipped)'],
+  ['streams.records.dead_lettered', 'Undecodable input records written to the dead-letter topic'],
   ['streams.restore.records', 'Changelog records restored into stores'],
   ['streams.commits', 'Commits completed (transactions under exactly-once)'],
 ] as const;

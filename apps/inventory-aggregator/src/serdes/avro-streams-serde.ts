@@ -8,7 +8,7 @@
  * version. From then on `encodeSync`/`decodeSync` run at avsc speed with no
  * registry call. A record written with any other version throws a retriable
  * `SchemaNotLoadedError`; the streams runtime then applies
- * `deserialization.exception.handler` (skip and count, by default).
+ * `deserialization.exception.handler` (by default: to the dead-letter topic).
  */
 import {
   AvroSerde,

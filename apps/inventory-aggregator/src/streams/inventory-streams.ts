@@ -24,6 +24,7 @@ import {
   type RegistrySettings,
 } from '../config/aggregator.config';
 import { prepareInventorySerdes } from '../serdes/avro-streams-serde';
+import { aggregatorFailureHeaders } from './dead-letter-headers';
 import { buildInventoryTopology } from '../topology/inventory-topology';
 
 /** Why the instance is not serving yet, for readiness and logs. */
@@ -120,6 +121,13 @@ export class InventoryStreams implements OnApplicationBootstrap, OnApplicationSh
         'application.server': settings.applicationServer,
         'internal.topics.create': settings.createInternalTopics,
         'deserialization.exception.handler': settings.deserializationErrors,
+        // The DLQ is checked (it must exist) only when it is written: `continue` and `fail` need no grant on it.
+        ...(settings.deserializationErrors === 'dead-letter'
+          ? {
+              'errors.dead.letter.queue.topic.name': settings.deadLetterTopic,
+              'errors.dead.letter.queue.headers': aggregatorFailureHeaders,
+            }
+          : {}),
         ...(settings.commitIntervalMs === undefined
           ? {}
           : { 'commit.interval.ms': settings.commitIntervalMs }),
@@ -137,7 +145,9 @@ export class InventoryStreams implements OnApplicationBootstrap, OnApplicationSh
       this.phase = 'started';
       this.lastError = undefined;
       this.logger.log(
-        `processing ${settings.topics.items} as ${settings.applicationId} (${settings.processingGuarantee}), ` +
+        `processing ${settings.topics.items} as ${settings.applicationId} (${settings.processingGuarantee}, ` +
+          `undecodable input: ${settings.deserializationErrors}` +
+          `${settings.deserializationErrors === 'dead-letter' ? ` to ${settings.deadLetterTopic}` : ''}), ` +
           `serving queries as ${settings.applicationServer}`,
       );
     } catch (err) {

@@ -6,9 +6,11 @@
  */
 import { InMemorySchemaRegistry, inventorySchemas, type ItemTransaction } from '@eda/events';
 import type { ItemInventory, StoreInventory, StoreSalesWindow } from '@eda/events';
-import { Serdes } from '@eda/streams';
+import { readFailureHeaders } from '@eda/kafka';
+import { DeadLetterHeaders, Serdes } from '@eda/streams';
 import { TopologyTestDriver } from '@eda/streams/testing';
 import { prepareInventorySerdes } from '../serdes/avro-streams-serde';
+import { aggregatorFailureHeaders } from '../streams/dead-letter-headers';
 import type { InventorySerdes } from './inventory-topology';
 import {
   buildInventoryTopology,
@@ -174,5 +176,56 @@ describe('inventory topology', () => {
     ]);
     // The late sale is still stock: stock ignores windows.
     expect(storeOutput().get('s1')?.items).toEqual({ A: 50 - 1 - 1 - 4 - 1 - 7, B: -2 });
+  });
+});
+
+describe('inventory topology, undecodable input (DESERIALIZATION_ERRORS=dead-letter)', () => {
+  it('writes garbage to the DLQ with its bytes, KIP-1034 and eda.* headers; the aggregates stay exact', async () => {
+    const serde = await serdes();
+    const driver = new TopologyTestDriver(buildInventoryTopology(options, serde), {
+      'application.id': 'inventory-aggregator',
+      'deserialization.exception.handler': 'dead-letter',
+      'errors.dead.letter.queue.topic.name': 'items.dlq',
+      'errors.dead.letter.queue.headers': aggregatorFailureHeaders,
+    });
+    const input = driver.createInputTopic('items', S, Serdes.Buffer());
+    const restock = tx({ storeId: 's1', sku: 'A', type: 'RESTOCK', quantity: 10 });
+    const sale = tx({ storeId: 's1', sku: 'A', type: 'SALE', quantity: 3 });
+    const garbage = Buffer.from('not avro at all');
+    // Confluent framing with a schema id the registry never had.
+    const unknownSchema = Buffer.concat([Buffer.from([0, 0, 0, 0x27, 0x0f]), Buffer.from('payload')]);
+    input.pipeInput('s1', serde.itemTransaction.serialize(restock, 'items'), restock.timestamp);
+    input.pipeInput('s1', garbage, restock.timestamp + 1, { traceparent: 'tp' });
+    input.pipeInput('s2', unknownSchema, restock.timestamp + 2);
+    input.pipeInput('s1', serde.itemTransaction.serialize(sale, 'items'), sale.timestamp);
+
+    const items = driver.createOutputTopic('item.inventory', S, serde.itemInventory).readKeyValuesToMap();
+    expect(items.get('A')?.quantity).toBe(7);
+    const dead = driver.createDeadLetterQueueTopic().readRecordsToList();
+    expect(dead.map((r) => [r.key?.toString(), r.value])).toEqual([
+      ['s1', garbage],
+      ['s2', unknownSchema],
+    ]);
+    const [first, second] = dead as [(typeof dead)[number], (typeof dead)[number]];
+    expect(String(first.headers[DeadLetterHeaders.TOPIC])).toBe('items');
+    expect(String(first.headers[DeadLetterHeaders.OFFSET])).toBe('1');
+    expect(String(first.headers['traceparent'])).toBe('tp');
+    // dlq:replay's reading of the same record: where it came from and why.
+    const asKafkaJs = (h: Record<string, Buffer | string>) =>
+      Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Buffer.from(v)]));
+    expect(readFailureHeaders(asKafkaJs(first.headers))).toMatchObject({
+      errorClass: 'UnknownMagicByteError',
+      topic: 'items',
+      partition: 0,
+      offset: '1',
+      timestamp: String(restock.timestamp + 1),
+      attempts: 1,
+    });
+    const failure = readFailureHeaders(asKafkaJs(second.headers));
+    expect(failure?.offset).toBe('2');
+    expect(failure?.errorClass).toBe('SchemaNotLoadedError');
+    expect(String(second.headers[DeadLetterHeaders.EXCEPTION])).toContain(failure!.errorMessage);
+    expect(driver.metrics()['streams.records.dead_lettered']).toBe(2);
+    driver.close();
   });
 });

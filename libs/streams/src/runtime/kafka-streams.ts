@@ -5,7 +5,12 @@ import { Topology } from '../processor/topology';
 import { Serde } from '../serdes/serde';
 import { ReadOnlyKeyValueStore, ReadOnlyWindowStore } from '../state/stores';
 import { StreamsMetrics } from '../telemetry/metrics';
-import { ensureInternalTopics, planTopics, TopicPlan } from './internals/internal-topics';
+import {
+  ensureInternalTopics,
+  planTopics,
+  TopicPlan,
+  verifyDeadLetterTopic,
+} from './internals/internal-topics';
 import { decodeSubscription } from './internals/streams-assigner';
 import { StreamThread } from './internals/stream-thread';
 import { compositeKeyValueStore, compositeWindowStore } from './interactive-queries';
@@ -80,7 +85,8 @@ export class KafkaStreams {
   }
 
   /**
-   * Checks co-partitioning, creates or verifies internal topics, joins the
+   * Checks co-partitioning and the dead-letter topic (it must exist:
+   * `DeadLetterTopicError`), creates or verifies internal topics, joins the
    * group and starts processing. Resolves once the consumer runs; the state
    * becomes RUNNING when every assigned task has restored.
    */
@@ -92,6 +98,8 @@ export class KafkaStreams {
       await admin.connect();
       try {
         this.plan = await planTopics(admin, this.subtopologies, this.config.applicationId);
+        const dlq = this.config.deadLetterQueue?.topic;
+        if (dlq !== undefined) await verifyDeadLetterTopic(admin, dlq, this.subtopologies);
         await ensureInternalTopics(
           admin,
           this.plan.internalTopics,

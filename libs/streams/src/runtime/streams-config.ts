@@ -1,6 +1,7 @@
 import type { KafkaConfig } from 'kafkajs';
 import { StreamsConfigError } from '../errors';
-import { DeserializationErrorPolicy } from '../processor/internals/stream-task';
+import { DeadLetterHeadersFn, DeadLetterQueue } from '../processor/internals/dead-letter-queue';
+import { DeserializationErrorPolicy, ProcessingErrorPolicy } from '../processor/internals/stream-task';
 
 /** `processing.guarantee` values. */
 export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2';
@@ -26,8 +27,24 @@ export interface StreamsConfig {
   readonly 'replication.factor'?: number;
   /** `host:port` where this instance serves interactive queries, advertised to the group. */
   readonly 'application.server'?: string;
-  /** `fail` (default) or `continue`: what to do with records the source serdes cannot read. */
+  /**
+   * What to do with records the source serdes cannot read: `fail` (default), `continue` (skip and
+   * count) or `dead-letter` (write them to `errors.dead.letter.queue.topic.name` and continue).
+   */
   readonly 'deserialization.exception.handler'?: DeserializationErrorPolicy;
+  /**
+   * What to do when processing a record throws (KIP-1033): `fail` (default), `continue` (skip and
+   * count) or `dead-letter`. Retriable errors and the engine's fatal ones always propagate.
+   */
+  readonly 'processing.exception.handler'?: ProcessingErrorPolicy;
+  /**
+   * Dead-letter topic (KIP-1034): where `dead-letter` handlers write the failed record's original
+   * key, value and headers, plus `__streams.errors.*` headers. A user topic: it must exist at
+   * start-up (it is never created); under exactly_once_v2 the write is part of the task's transaction.
+   */
+  readonly 'errors.dead.letter.queue.topic.name'?: string;
+  /** Extra headers for each dead-letter record (e.g. an organisation's failure headers). */
+  readonly 'errors.dead.letter.queue.headers'?: DeadLetterHeadersFn;
   /** Transaction timeout under exactly_once_v2; default 10000 (Kafka Streams' default). */
   readonly 'transaction.timeout.ms'?: number;
   /** Consumer session timeout; default 10000. */
@@ -52,6 +69,8 @@ export interface ResolvedStreamsConfig {
   readonly replicationFactor: number;
   readonly applicationServer: string | undefined;
   readonly deserializationErrors: DeserializationErrorPolicy;
+  readonly processingErrors: ProcessingErrorPolicy;
+  readonly deadLetterQueue: DeadLetterQueue | undefined;
   readonly transactionTimeoutMs: number;
   readonly sessionTimeoutMs: number;
   readonly repartitionPurgeIntervalMs: number;
@@ -93,6 +112,9 @@ export function resolveStreamsConfig(config: StreamsConfig): ResolvedStreamsConf
   if (server !== undefined && !/^[^:]+:\d+$/.test(server)) {
     throw new StreamsConfigError(`'application.server' must be 'host:port', got '${server}'.`);
   }
+  const deserializationErrors = policy(config, 'deserialization.exception.handler');
+  const processingErrors = policy(config, 'processing.exception.handler');
+  const deadLetterQueue = resolveDeadLetterQueue(config, deserializationErrors, processingErrors);
   return {
     applicationId: appId,
     brokers,
@@ -102,10 +124,50 @@ export function resolveStreamsConfig(config: StreamsConfig): ResolvedStreamsConf
     createInternalTopics: config['internal.topics.create'] ?? true,
     replicationFactor: config['replication.factor'] ?? -1,
     applicationServer: server,
-    deserializationErrors: config['deserialization.exception.handler'] ?? 'fail',
+    deserializationErrors,
+    processingErrors,
+    deadLetterQueue,
     transactionTimeoutMs: config['transaction.timeout.ms'] ?? 10_000,
     sessionTimeoutMs: config['session.timeout.ms'] ?? 10_000,
     repartitionPurgeIntervalMs: purgeIntervalMs,
     kafka: config.kafka ?? {},
   };
+}
+
+const POLICIES: readonly DeserializationErrorPolicy[] = ['fail', 'continue', 'dead-letter'];
+
+function policy(
+  config: StreamsConfig,
+  key: 'deserialization.exception.handler' | 'processing.exception.handler',
+): DeserializationErrorPolicy {
+  const value = config[key] ?? 'fail';
+  if (!POLICIES.includes(value)) {
+    throw new StreamsConfigError(`'${key}' must be one of ${POLICIES.join(', ')}, got '${value}'.`);
+  }
+  return value;
+}
+
+function resolveDeadLetterQueue(
+  config: StreamsConfig,
+  ...policies: DeserializationErrorPolicy[]
+): DeadLetterQueue | undefined {
+  const topic = config['errors.dead.letter.queue.topic.name'];
+  const headers = config['errors.dead.letter.queue.headers'];
+  if (topic === undefined) {
+    if (policies.includes('dead-letter')) {
+      throw new StreamsConfigError(
+        `A 'dead-letter' exception handler needs 'errors.dead.letter.queue.topic.name' (an existing topic).`,
+      );
+    }
+    return undefined;
+  }
+  if (typeof topic !== 'string' || !/^[a-zA-Z0-9._-]{1,249}$/.test(topic)) {
+    throw new StreamsConfigError(
+      `'errors.dead.letter.queue.topic.name' must be a topic name ([a-zA-Z0-9._-]), got '${topic}'.`,
+    );
+  }
+  if (headers !== undefined && typeof headers !== 'function') {
+    throw new StreamsConfigError(`'errors.dead.letter.queue.headers' must be a function.`);
+  }
+  return headers === undefined ? { topic } : { topic, headers };
 }

@@ -33,6 +33,11 @@ export class StreamsMetrics {
   readonly recordsProcessed: TotalCounter;
   /** Records dropped, by `reason` (late, expired, deserialization) [dropped-records-total]. */
   readonly droppedRecords: TotalCounter;
+  /**
+   * Records written to the dead-letter topic (KIP-1034), by source `topic` and `reason`
+   * (deserialization, processing). Not counted as dropped: nothing is lost.
+   */
+  readonly deadLetteredRecords: TotalCounter;
   /** Records replayed from changelogs into stores [restore-total]. */
   readonly restoredRecords: TotalCounter;
   /** Store writes [put-total]. */
@@ -53,6 +58,10 @@ export class StreamsMetrics {
     this.droppedRecords = counter(
       'streams.records.dropped',
       'Records dropped: late, expired, or undecodable',
+    );
+    this.deadLetteredRecords = counter(
+      'streams.records.dead_lettered',
+      'Records written to the dead-letter topic: undecodable, or processing failed',
     );
     this.restoredRecords = counter('streams.restore.records', 'Changelog records restored into stores');
     this.storePuts = counter('streams.store.puts', 'Writes to state stores', '{operation}');
@@ -78,6 +87,7 @@ export class StreamsMetrics {
     return {
       'streams.records.processed': this.recordsProcessed.total,
       'streams.records.dropped': this.droppedRecords.total,
+      'streams.records.dead_lettered': this.deadLetteredRecords.total,
       'streams.restore.records': this.restoredRecords.total,
       'streams.store.puts': this.storePuts.total,
       'streams.tasks.active': this.activeTasks.total,

@@ -1,9 +1,15 @@
-import { InvalidStateStoreError, TopologyError } from '../errors';
+import { InvalidStateStoreError, StreamsConfigError, TopologyError } from '../errors';
 import { RecordHeaders } from '../processor/api';
-import { InputRecord, StreamTask } from '../processor/internals/stream-task';
+import { DeadLetterHeadersFn } from '../processor/internals/dead-letter-queue';
+import {
+  DeserializationErrorPolicy,
+  InputRecord,
+  ProcessingErrorPolicy,
+  StreamTask,
+} from '../processor/internals/stream-task';
 import { OutgoingRecord } from '../processor/internals/record-collector';
 import { Topology } from '../processor/topology';
-import { Serde } from '../serdes/serde';
+import { Serde, Serdes } from '../serdes/serde';
 import { KeyValueStore, StateStore, WindowStore } from '../state/stores';
 import { StreamsMetrics } from '../telemetry/metrics';
 import { TestInputTopic, TestOutputTopic, TestTopicHost } from './test-topics';
@@ -14,8 +20,14 @@ export interface TestDriverConfig {
   readonly 'application.id'?: string;
   /** Needed only for persistent stores. */
   readonly 'state.dir'?: string;
-  /** Skip undecodable records instead of throwing. */
-  readonly 'deserialization.exception.handler'?: 'fail' | 'continue';
+  /** `fail` (default: `pipeInput` throws), `continue` (skip and count) or `dead-letter`. */
+  readonly 'deserialization.exception.handler'?: DeserializationErrorPolicy;
+  /** `fail` (default), `continue` or `dead-letter`, as in `KafkaStreams`. */
+  readonly 'processing.exception.handler'?: ProcessingErrorPolicy;
+  /** The DLQ topic; read what went there with {@link TopologyTestDriver.createDeadLetterQueueTopic}. */
+  readonly 'errors.dead.letter.queue.topic.name'?: string;
+  /** Extra headers for each dead-letter record, as in `KafkaStreams`. */
+  readonly 'errors.dead.letter.queue.headers'?: DeadLetterHeadersFn;
   /** Initial wall-clock time in epoch ms; default 0. */
   readonly initialWallClockMs?: number;
 }
@@ -44,6 +56,7 @@ export class TopologyTestDriver implements TestTopicHost {
   private readonly offsets = new Map<string, number>();
   private readonly pending: InputRecord[] = [];
   private readonly streamsMetrics: StreamsMetrics;
+  private readonly deadLetterTopic: string | undefined;
   private wallClockMs: number;
   private draining = false;
 
@@ -51,12 +64,20 @@ export class TopologyTestDriver implements TestTopicHost {
     const applicationId = config['application.id'] ?? 'test-app';
     this.wallClockMs = config.initialWallClockMs ?? 0;
     this.streamsMetrics = new StreamsMetrics(applicationId);
+    const dlqTopic = config['errors.dead.letter.queue.topic.name'];
+    const dlqHeaders = config['errors.dead.letter.queue.headers'];
+    this.deadLetterTopic = dlqTopic;
     const env = {
       applicationId,
       collector: { send: (r: OutgoingRecord) => this.collect(r) },
       metrics: this.streamsMetrics,
       stateDir: config['state.dir'],
       deserializationErrors: config['deserialization.exception.handler'] ?? 'fail',
+      processingErrors: config['processing.exception.handler'] ?? 'fail',
+      deadLetterQueue:
+        dlqTopic === undefined
+          ? undefined
+          : { topic: dlqTopic, ...(dlqHeaders === undefined ? {} : { headers: dlqHeaders }) },
       changelogTopic: (store: string) => `${applicationId}-${store}-changelog`,
       wallClock: () => this.wallClockMs,
     };
@@ -64,6 +85,11 @@ export class TopologyTestDriver implements TestTopicHost {
       const task = new StreamTask(sub, 0, env);
       this.tasks.push(task);
       for (const topic of sub.sourceTopics) this.tasksByTopic.set(topic, task);
+    }
+    if (dlqTopic !== undefined && this.tasksByTopic.has(dlqTopic)) {
+      throw new StreamsConfigError(
+        `'errors.dead.letter.queue.topic.name' is '${dlqTopic}', which the topology reads. Use a topic of its own.`,
+      );
     }
     for (const task of this.tasks) {
       task.initializeStores();
@@ -86,6 +112,17 @@ export class TopologyTestDriver implements TestTopicHost {
   /** An output topic (any topic the topology writes, internal ones by their full name). */
   createOutputTopic<K, V>(topic: string, keySerde: Serde<K>, valueSerde: Serde<V>): TestOutputTopic<K, V> {
     return new TestOutputTopic(this, topic, keySerde, valueSerde);
+  }
+
+  /**
+   * The dead-letter topic (`errors.dead.letter.queue.topic.name`) as raw bytes: each record is a
+   * failed input's original key and value, with its headers and the `__streams.errors.*` ones.
+   */
+  createDeadLetterQueueTopic(): TestOutputTopic<Buffer, Buffer> {
+    if (this.deadLetterTopic === undefined) {
+      throw new StreamsConfigError(`No 'errors.dead.letter.queue.topic.name' is configured.`);
+    }
+    return new TestOutputTopic(this, this.deadLetterTopic, Serdes.Buffer(), Serdes.Buffer());
   }
 
   /** Advances the wall clock, firing due wall-clock punctuations, then commits. */

@@ -1,5 +1,11 @@
 import { join } from 'node:path';
-import { SerializationError, TopologyError } from '../../errors';
+import {
+  SerializationError,
+  StreamsConfigError,
+  StreamsError,
+  StreamsFatalError,
+  TopologyError,
+} from '../../errors';
 import { StoreCheckpoint } from '../../state/internals/bytes-stores';
 import { TaskStore } from '../../state/internals/metered-stores';
 import { StreamsMetrics } from '../../telemetry/metrics';
@@ -13,6 +19,7 @@ import {
   recordTimestampExtractor,
   StreamRecord,
 } from '../api';
+import { asError, DeadLetterQueue, DeadLetterReason, deadLetterRecord } from './dead-letter-queue';
 import { ProcessorNode, RuntimeNode, SinkNode, SourceNode, TaskServices } from './processor-nodes';
 import { PunctuationQueue } from './punctuation-queue';
 import { RecordCollector } from './record-collector';
@@ -31,8 +38,21 @@ export interface InputRecord {
   readonly headers: RecordHeaders;
 }
 
-/** What to do with a record whose key or value cannot be deserialized. */
-export type DeserializationErrorPolicy = 'fail' | 'continue';
+/**
+ * What to do with a record whose key or value cannot be deserialized (Kafka
+ * Streams' `LogAndFail`/`LogAndContinue` handlers): `fail` the instance, skip
+ * it and `continue` (counted in `streams.records.dropped`), or write it to the
+ * dead-letter topic and continue (`dead-letter`, KIP-1034; counted in
+ * `streams.records.dead_lettered`).
+ */
+export type DeserializationErrorPolicy = 'fail' | 'continue' | 'dead-letter';
+
+/**
+ * What to do when processing a record throws (KIP-1033's processing exception
+ * handler): the same three choices. Errors marked `retriable`, and the
+ * engine's fatal ones, always propagate: the runtime handles those itself.
+ */
+export type ProcessingErrorPolicy = DeserializationErrorPolicy;
 
 /** What a task needs from whoever runs it (the runtime or the TopologyTestDriver). */
 export interface TaskEnvironment {
@@ -41,6 +61,10 @@ export interface TaskEnvironment {
   readonly metrics: StreamsMetrics;
   readonly stateDir: string | undefined;
   readonly deserializationErrors: DeserializationErrorPolicy;
+  /** Default `fail`. */
+  readonly processingErrors?: ProcessingErrorPolicy;
+  /** Where `dead-letter` policies write; required when either policy is `dead-letter`. */
+  readonly deadLetterQueue?: DeadLetterQueue;
   /** Resolves a store's changelog topic (undefined when logging is off). */
   changelogTopic(storeName: string): string | undefined;
   wallClock(): number;
@@ -73,6 +97,12 @@ export class StreamTask implements TaskServices {
   ) {
     this.id = `${subtopology.id}_${partition}`;
     this.applicationId = env.applicationId;
+    const routes = env.deserializationErrors === 'dead-letter' || env.processingErrors === 'dead-letter';
+    if (routes && env.deadLetterQueue === undefined) {
+      throw new StreamsConfigError(
+        `A 'dead-letter' exception handler needs 'errors.dead.letter.queue.topic.name' (an existing topic).`,
+      );
+    }
     this.buildNodes();
   }
 
@@ -136,9 +166,16 @@ export class StreamTask implements TaskServices {
     if (record.timestamp > this.time) this.time = record.timestamp;
     this.metadata = { topic: input.topic, partition: input.partition, offset: input.offset };
     this.timestamp = record.timestamp;
-    withRecordContext(record.headers, input.topic, () => source.node.process(record));
-    this.env.metrics.recordsProcessed.add(1);
-    this.metadata = undefined;
+    try {
+      withRecordContext(record.headers, input.topic, () => source.node.process(record));
+      this.env.metrics.recordsProcessed.add(1);
+    } catch (err) {
+      // Whatever the record did before the throw (store writes, forwarded records) stays, as in
+      // Kafka Streams (KIP-1033): the handler decides only whether the task goes on.
+      if (!this.handleProcessingError(input, err)) throw err;
+    } finally {
+      this.metadata = undefined;
+    }
     this.streamPunctuations.mayPunctuate(this.time, fireNow);
   }
 
@@ -195,16 +232,54 @@ export class StreamTask implements TaskServices {
           : extractor({ ...input, key, value }, this.time);
       return { key, value, timestamp, headers: input.headers };
     } catch (err) {
-      if (this.env.deserializationErrors === 'continue') {
+      const policy = this.env.deserializationErrors;
+      if (policy === 'continue') {
         this.env.metrics.droppedRecords.add(1, { reason: 'deserialization' });
         return undefined;
       }
+      if (policy === 'dead-letter') {
+        this.deadLetter(input, err, 'deserialization');
+        return undefined;
+      }
       throw new SerializationError(
-        `Cannot deserialize ${input.topic}-${input.partition}@${input.offset}: ${(err as Error).message}. ` +
-          `Fix the producer, or set 'deserialization.exception.handler' to 'continue' to skip such records.`,
+        `Cannot deserialize ${input.topic}-${input.partition}@${input.offset}: ${asError(err).message}. ` +
+          `Fix the producer, or set 'deserialization.exception.handler' to 'dead-letter' (with ` +
+          `'errors.dead.letter.queue.topic.name') or 'continue' to route or skip such records.`,
         err,
       );
     }
+  }
+
+  /** Applies the processing policy; false means the error propagates (the instance fails or revives the task). */
+  private handleProcessingError(input: InputRecord, err: unknown): boolean {
+    const policy = this.env.processingErrors ?? 'fail';
+    if (policy === 'fail') return false;
+    // The runtime's own errors (a migrated task, a store still restoring, a fatal state) are not the record's fault.
+    if (err instanceof StreamsError && (err.retriable || err instanceof StreamsFatalError)) return false;
+    if (policy === 'continue') this.env.metrics.droppedRecords.add(1, { reason: 'processing' });
+    else this.deadLetter(input, err, 'processing');
+    return true;
+  }
+
+  /**
+   * Sends `input`, as read, to the dead-letter topic through the task's collector: under
+   * exactly-once the task's own transaction (committed with the input offset, so the record is
+   * dead-lettered exactly once); under at-least-once the shared buffer, sent before the offsets
+   * are committed.
+   */
+  private deadLetter(input: InputRecord, thrown: unknown, reason: DeadLetterReason): void {
+    const dlq = this.env.deadLetterQueue as DeadLetterQueue;
+    const context = {
+      reason,
+      topic: input.topic,
+      partition: input.partition,
+      offset: input.offset,
+      timestamp: input.timestamp,
+      error: asError(thrown),
+      taskId: this.id,
+    };
+    this.env.collector.send(deadLetterRecord(dlq, input, context));
+    this.env.metrics.deadLetteredRecords.add(1, { topic: input.topic, reason });
   }
 
   private buildNodes(): void {

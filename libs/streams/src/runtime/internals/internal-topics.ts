@@ -1,5 +1,10 @@
 import { Admin, ConfigResourceTypes } from 'kafkajs';
-import { CoPartitioningError, InternalTopicError } from '../../errors';
+import {
+  CoPartitioningError,
+  DeadLetterTopicError,
+  InternalTopicError,
+  StreamsConfigError,
+} from '../../errors';
 import { SubtopologyDef } from '../../processor/internals/topology-layout';
 
 /** A topic the runtime owns: a repartition or changelog topic. */
@@ -162,4 +167,23 @@ function describeSpec(s: InternalTopicSpec): string {
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
   return `${s.name} (partitions=${s.partitions}, ${config})`;
+}
+
+/**
+ * Checks the dead-letter topic before the group is joined: it must exist (a
+ * user topic, never created here, whatever `internal.topics.create` says), and
+ * must not be one the topology reads, or a poison record would come back to
+ * the task that dead-lettered it.
+ */
+export async function verifyDeadLetterTopic(
+  admin: Admin,
+  topic: string,
+  subtopologies: SubtopologyDef[],
+): Promise<void> {
+  if (subtopologies.some((s) => s.sourceTopics.includes(topic))) {
+    throw new StreamsConfigError(
+      `'errors.dead.letter.queue.topic.name' is '${topic}', which the topology reads. Use a topic of its own.`,
+    );
+  }
+  if (!(await admin.listTopics()).includes(topic)) throw new DeadLetterTopicError(topic);
 }

@@ -276,6 +276,8 @@ export class TaskManager {
       metrics: this.deps.metrics,
       stateDir: this.deps.config.stateDir,
       deserializationErrors: this.deps.config.deserializationErrors,
+      processingErrors: this.deps.config.processingErrors,
+      deadLetterQueue: this.deps.config.deadLetterQueue,
       changelogTopic: (store) => {
         const logged = sub.stores.find((s) => s.builder.name === store)?.builder.loggingEnabled;
         return logged ? `${this.deps.config.applicationId}-${store}-changelog` : undefined;
