@@ -48,6 +48,45 @@ describe('LowStockDetector', () => {
     });
   });
 
+  describe('knowing what other replicas raised (the alerts topic, followed live)', () => {
+    const published = (level: 'LOW' | 'OUT_OF_STOCK', timestamp: number) => ({
+      storeId: 's1',
+      sku: 'A',
+      quantity: 0,
+      threshold: 5,
+      level,
+      timestamp,
+    });
+
+    it('does not raise a crossing another replica already raised, nor an older one', () => {
+      const detector = new LowStockDetector(5);
+      detector.remember(published('LOW', 3));
+      expect(run(detector, [9, 4])).toEqual([]); // the crossing at time 1 is older than the alert at 3
+      const behind = new LowStockDetector(5);
+      behind.remember(published('LOW', 1));
+      expect(run(behind, [9, 4])).toEqual([]); // the very crossing (same time, same level)
+    });
+
+    it('raises a worse level at the same time, and a new episode after a recovery', () => {
+      const detector = new LowStockDetector(5);
+      detector.remember(published('LOW', 1));
+      // LOW@1 (known), OUT_OF_STOCK@2, recovered @3, LOW again @4.
+      expect(run(detector, [9, 4, 0, 8, 2])).toEqual(['OUT_OF_STOCK@0', 'LOW@2']);
+      const sameTime = new LowStockDetector(5);
+      sameTime.remember(published('LOW', 1));
+      const decision = sameTime.evaluate({ storeId: 's1', items: { A: 0 }, updatedAt: 1 });
+      expect(decision.alerts.map((a) => a.level)).toEqual(['OUT_OF_STOCK']);
+    });
+
+    it('keeps the latest alert per item whatever order they are read in', () => {
+      const detector = new LowStockDetector(5);
+      detector.remember(published('OUT_OF_STOCK', 7));
+      detector.remember(published('LOW', 5)); // a hand-over published late
+      expect(detector.isRaised(published('LOW', 6))).toBe(true);
+      expect(detector.isRaised(published('LOW', 8))).toBe(false);
+    });
+  });
+
   describe('while replaying at start-up, seeded with the alerts topic', () => {
     const alert = (level: 'LOW' | 'OUT_OF_STOCK', timestamp: number) => ({
       storeId: 's1',
@@ -78,6 +117,33 @@ describe('LowStockDetector', () => {
       const compacted = new LowStockDetector(5);
       compacted.remember(alert('LOW', 1));
       expect(replay(compacted, [[2, 7]])).toEqual([]);
+    });
+
+    it('reads a level no worse than the last alert as the same episode (compaction may hide the recovery)', () => {
+      const detector = new LowStockDetector(5);
+      detector.remember(alert('OUT_OF_STOCK', 2));
+      expect(replay(detector, [[3, 6]])).toEqual([]);
+    });
+
+    it('raises a new episode at the same level when the replay shows the recovery after the last alert', () => {
+      const detector = new LowStockDetector(5);
+      detector.remember(alert('LOW', 1));
+      expect(
+        replay(detector, [
+          [3, 1],
+          [9, 3],
+          [4, 4],
+        ]),
+      ).toEqual(['LOW@4']);
+      // Above the threshold only before the alert: still that episode.
+      const before = new LowStockDetector(5);
+      before.remember(alert('LOW', 5));
+      expect(
+        replay(before, [
+          [9, 1],
+          [3, 7],
+        ]),
+      ).toEqual([]);
     });
 
     it('raises a crossing missed while no dashboard ran, once', () => {

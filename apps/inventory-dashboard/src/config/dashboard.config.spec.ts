@@ -13,6 +13,16 @@ describe('dashboard settings', () => {
     expect(dashboardSettingsFromEnv({}).groupId).not.toBe(first.groupId);
   });
 
+  it('shares one alerting group across replicas (not per start), with a bounded session timeout', () => {
+    const settings = dashboardSettingsFromEnv({});
+    expect(settings.alerting).toEqual({ groupId: 'inventory-dashboard-alerting', sessionTimeoutMs: 30_000 });
+    expect(dashboardSettingsFromEnv({}).alerting.groupId).toBe(settings.alerting.groupId);
+    expect(
+      dashboardSettingsFromEnv({ ALERTS_GROUP_ID: 'dash-alerting', ALERTS_SESSION_TIMEOUT_MS: '6000' })
+        .alerting,
+    ).toEqual({ groupId: 'dash-alerting', sessionTimeoutMs: 6000 });
+  });
+
   it('reads retry delays, and none means failures go straight to the DLQ', () => {
     expect(dashboardSettingsFromEnv({ RETRY_BACKOFF_MS: '200, 400' }).retryBackoffMs).toEqual([200, 400]);
     expect(dashboardSettingsFromEnv({ RETRY_BACKOFF_MS: '' }).retryBackoffMs).toEqual([]);
@@ -23,6 +33,8 @@ describe('dashboard settings', () => {
     ['STORE_INVENTORY_TOPIC', 'no spaces'],
     ['RETRY_BACKOFF_MS', '1s,2s'],
     ['LOW_STOCK_THRESHOLD', '-1'],
+    ['ALERTS_GROUP_ID', 'a group'],
+    ['ALERTS_SESSION_TIMEOUT_MS', '1000'],
     ['LOG_LEVEL', 'loud'],
   ])('names %s when it is "%s"', (variable, value) => {
     expect(() => dashboardSettingsFromEnv({ [variable]: value })).toThrow(

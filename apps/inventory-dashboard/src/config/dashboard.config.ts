@@ -59,6 +59,17 @@ export function dashboardSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
       storeSales: name(env, 'STORE_SALES_TOPIC', 'store.sales.1m'),
       alerts: name(env, 'ALERTS_TOPIC', 'inventory.alerts'),
     },
+    /**
+     * Low-stock alerting across replicas: every replica joins this one shared
+     * group (subscribed to store.inventory only to be assigned partitions) and
+     * raises the alerts of the partitions it is assigned.
+     */
+    alerting: {
+      /** The shared group; the same in every replica of a deployment. */
+      groupId: name(env, 'ALERTS_GROUP_ID', 'inventory-dashboard-alerting'),
+      /** How long a replica that stopped heartbeating keeps its partitions (the broker bounds it, 6 s minimum by default). */
+      sessionTimeoutMs: integer(env, 'ALERTS_SESSION_TIMEOUT_MS', 30_000, 6000, 1_800_000),
+    },
     /** Delay before each retry level; the count is the number of retry topics per input. */
     retryBackoffMs: delays(env, 'RETRY_BACKOFF_MS', [1000, 10_000]),
     /** LOW when 0 < quantity <= threshold, OUT_OF_STOCK when quantity <= 0. */

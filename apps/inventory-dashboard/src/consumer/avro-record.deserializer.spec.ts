@@ -38,6 +38,21 @@ describe('AvroRecordDeserializer', () => {
     expect(record.decoded).toEqual({ ok: true, value: { storeId: 's1', items: { A: 2 }, updatedAt: 5 } });
   });
 
+  it("gives the input partition alerting goes by: the record's own, or a retry record's original one", async () => {
+    const value = await serde.encode('store.inventory', { storeId: 's1', items: { A: 2 }, updatedAt: 5 });
+    const input = { ...raw('store.inventory', value), partition: 3 };
+    expect(((await deserializer.deserialize(input)).data as InboundRecord<unknown>).inputPartition).toBe(3);
+    const retried = {
+      ...raw('inventory-dashboard.store.inventory.retry.1', value),
+      partition: 0,
+      headers: {
+        'eda.original.topic': Buffer.from('store.inventory'),
+        'eda.original.partition': Buffer.from('5'),
+      },
+    };
+    expect(((await deserializer.deserialize(retried)).data as InboundRecord<unknown>).inputPartition).toBe(5);
+  });
+
   it('never throws: bad bytes arrive as a non-retriable error with the record', async () => {
     const packet = await deserializer.deserialize(raw('store.inventory', Buffer.from('not avro')));
     const record = packet.data as InboundRecord<StoreInventory>;

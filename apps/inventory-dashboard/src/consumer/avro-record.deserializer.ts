@@ -9,6 +9,7 @@
 import type { ConsumerDeserializer, IncomingEvent } from '@nestjs/microservices';
 import type { IHeaders } from 'kafkajs';
 import type { AvroSerde } from '@eda/events';
+import { readFailureHeaders } from '@eda/kafka';
 import { DashboardEvents, type DashboardEvent, type Decoded, type InboundRecord } from './inbound-record';
 import type { TopicRoutes } from './topic-routes';
 
@@ -40,6 +41,8 @@ export class AvroRecordDeserializer implements ConsumerDeserializer {
     const record: InboundRecord<unknown> = {
       event: route.event,
       retryLevel: route.retryLevel,
+      inputPartition:
+        route.retryLevel === 0 ? raw.partition : (readFailureHeaders(raw.headers)?.partition ?? -1),
       topic,
       partition: raw.partition,
       offset: raw.offset,

@@ -29,6 +29,13 @@ export interface InboundRecord<T> extends FailedRecord {
   readonly event: DashboardEvent;
   /** 0 for the input topic, n for `<app>.<topic>.retry.<n>`. */
   readonly retryLevel: number;
+  /**
+   * The input topic's partition the record was first read from: its own for
+   * an input record, the `eda.original.partition` header for a retry record
+   * (-1 if missing). Alert ownership goes by it: it is the partition the
+   * producer's partitioner chose, so nothing here recomputes it.
+   */
+  readonly inputPartition: number;
   readonly headers: IHeaders;
   readonly decoded: Decoded<T>;
 }

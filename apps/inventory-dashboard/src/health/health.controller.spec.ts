@@ -1,7 +1,8 @@
 /**
- * Liveness follows the consumer's real lifecycle events: a kafkajs CRASH turns
- * `/health/live` red (the pod restarts), a rebalance does not; readiness waits
- * for the view to catch up.
+ * Liveness follows the consumers' real lifecycle events: a kafkajs CRASH of
+ * the main consumer or of the alerting group member turns `/health/live` red
+ * (the pod restarts), a rebalance does not; readiness names a crashed
+ * alerting member and waits for the view to catch up.
  */
 import 'reflect-metadata';
 import { EventEmitter } from 'node:events';
@@ -12,6 +13,7 @@ import type { Admin, Consumer } from 'kafkajs';
 import { ClientStateProbe, kafkaHealthIndicatorProvider } from '@eda/kafka';
 import { dashboardConfig, dashboardSettingsFromEnv } from '../config/dashboard.config';
 import { ConsumerProgress } from '../consumer/consumer-progress';
+import { AlertPublisher } from '../alerts/alert-publisher';
 import { DashboardKafka } from '../consumer/dashboard-kafka';
 import { HealthController } from './health.controller';
 
@@ -48,6 +50,13 @@ describe('HealthController', () => {
     progress,
   };
 
+  const alerting = eventOnlyConsumer();
+  const follower = eventOnlyConsumer();
+  const alerts = {
+    membership: { state: ClientStateProbe.forConsumer(alerting.consumer) },
+    follower: { state: ClientStateProbe.forConsumer(follower.consumer) },
+  };
+
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [TerminusModule.forRoot({ logger: false })],
@@ -55,6 +64,7 @@ describe('HealthController', () => {
       providers: [
         kafkaHealthIndicatorProvider(HealthIndicatorService),
         { provide: DashboardKafka, useValue: kafka },
+        { provide: AlertPublisher, useValue: alerts },
         { provide: dashboardConfig.KEY, useValue: dashboardSettingsFromEnv({}) },
       ],
     }).compile();
@@ -63,6 +73,37 @@ describe('HealthController', () => {
     base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
   });
   afterAll(() => app.close());
+
+  type Body = { error?: Record<string, { state?: string; message?: string }> };
+  const probe = async (path: string) => {
+    const response = await fetch(`${base}${path}`);
+    return { status: response.status, body: (await response.json()) as Body };
+  };
+
+  it('turns liveness red when the alerting group member crashes, and readiness names it', async () => {
+    emit(consumer.events.GROUP_JOIN);
+    follower.emit(consumer.events.GROUP_JOIN);
+    alerting.emit(consumer.events.GROUP_JOIN);
+    alerting.emit(consumer.events.REBALANCING);
+    expect((await probe('/health/live')).status).toBe(200);
+    expect((await probe('/health/ready')).body.error?.['alerting']).toBeUndefined();
+
+    alerting.emit(consumer.events.CRASH, {
+      error: new Error('Not authorized to access group'),
+      restart: false,
+    });
+    const live = await probe('/health/live');
+    expect(live.status).toBe(503);
+    expect(live.body.error?.['alerting']).toMatchObject({
+      state: 'crashed',
+      message: 'Not authorized to access group',
+    });
+    expect((await probe('/health/ready')).body.error?.['alerting']?.state).toBe('crashed');
+
+    // kafkajs restarted it and it joined again.
+    alerting.emit(consumer.events.GROUP_JOIN);
+    expect((await probe('/health/live')).status).toBe(200);
+  });
 
   it('stays live through a rebalance and turns red when the consumer crashes', async () => {
     emit(consumer.events.GROUP_JOIN);

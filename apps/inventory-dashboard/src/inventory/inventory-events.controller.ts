@@ -23,12 +23,16 @@ export class InventoryEventsController {
     private readonly alerts: AlertPublisher,
   ) {}
 
-  /** A store's full stock: update the view, then raise the alerts it crosses. */
+  /**
+   * A store's full stock: update the view, then raise the alerts it crosses
+   * (or keep them for the owner of the record's partition).
+   */
   @EventPattern<string>(DashboardEvents.STORE_INVENTORY)
   async onStoreInventory(@Payload() record: InboundRecord<StoreInventory>, @Ctx() context: KafkaContext) {
     await this.kafka.processor.process(record, context, async (store) => {
       const storeId = store?.storeId ?? record.key?.toString() ?? '';
-      if (this.view.applyStoreInventory(storeId, store) && store !== null) await this.alerts.observe(store);
+      if (this.view.applyStoreInventory(storeId, store) && store !== null)
+        await this.alerts.observe(store, record.inputPartition);
     });
   }
 

@@ -1,6 +1,7 @@
 /** The Kafka handlers, the alerts they raise, and the live page over the view. */
 import { Module, OnApplicationBootstrap } from '@nestjs/common';
 import { AlertPublisher } from '../alerts/alert-publisher';
+import { AlertsModule } from '../alerts/alerts.module';
 import { ConsumerModule } from '../consumer/consumer.module';
 import { DashboardKafka } from '../consumer/dashboard-kafka';
 import { LiveController } from '../live/live.controller';
@@ -12,9 +13,9 @@ import { InventoryView } from './inventory-view';
 
 /** Handlers (`@EventPattern`), alerts, page and server-sent events. */
 @Module({
-  imports: [ConsumerModule, MetricsModule],
+  imports: [ConsumerModule, AlertsModule, MetricsModule],
   controllers: [InventoryEventsController, LiveController],
-  providers: [AlertPublisher, LiveUpdates],
+  providers: [LiveUpdates],
 })
 export class InventoryModule implements OnApplicationBootstrap {
   constructor(
@@ -22,6 +23,7 @@ export class InventoryModule implements OnApplicationBootstrap {
     private readonly kafka: DashboardKafka,
     private readonly view: InventoryView,
     private readonly live: LiveUpdates,
+    private readonly alerts: AlertPublisher,
   ) {}
 
   /** Connects the scrape-time gauges. */
@@ -31,6 +33,8 @@ export class InventoryModule implements OnApplicationBootstrap {
       caughtUp: () => this.kafka.progress.isCaughtUp(),
       stores: () => this.view.storeCount,
       liveClients: () => this.live.clients,
+      alertingPartitions: () => this.alerts.ownedPartitions().length,
+      pendingAlerts: () => this.alerts.pendingCrossings,
     });
   }
 }

@@ -33,6 +33,8 @@ export class DashboardTopics {
   readonly itemInventory = uniqueName('item.inventory');
   readonly storeSales = uniqueName('store.sales.1m');
   readonly alerts = uniqueName('inventory.alerts');
+  /** The shared alerting group of the instances a test starts on this set. */
+  readonly alertingGroup = uniqueName('inventory-dashboard-alerting');
   readonly topology: RetryTopology;
   private readonly registry = createSchemaRegistryClient(registryConfigFromEnv());
   private readonly serdes = {
@@ -110,6 +112,9 @@ export class DashboardTopics {
       STORE_SALES_TOPIC: this.storeSales,
       ALERTS_TOPIC: this.alerts,
       RETRY_BACKOFF_MS: this.retryBackoffMs.join(','),
+      ALERTS_GROUP_ID: this.alertingGroup,
+      // The broker's minimum: a killed instance's partitions move on within seconds.
+      ALERTS_SESSION_TIMEOUT_MS: '6000',
       ...extra,
     };
   }

@@ -15,7 +15,7 @@ const principal = (name: string, access: Partial<PrincipalAccess>): PrincipalAcc
 
 const aggregator = principal('inventory-aggregator', {
   consumes: ['items', 'inventory-aggregator-*'],
-  produces: ['item.inventory', 'store.inventory', 'store.sales.1m', 'inventory-aggregator-*'],
+  produces: ['item.inventory', 'store.inventory', 'store.sales.1m', 'items.dlq', 'inventory-aggregator-*'],
   purges: ['inventory-aggregator-*'],
   describeConfigs: ['inventory-aggregator-*'],
   groups: ['inventory-aggregator'],
@@ -42,6 +42,7 @@ const bridge = principal('mq-bridge', { produces: ['items'] });
 
 const topics = [
   'items',
+  'items.dlq',
   'item.inventory',
   'store.inventory',
   'store.sales.1m',
@@ -75,6 +76,8 @@ const codeDefaults: Record<string, Record<string, string>> = {
     STORE_SALES_TOPIC: 'store.sales.1m',
     PROCESSING_GUARANTEE: 'exactly_once_v2',
     INTERNAL_TOPICS_CREATE: 'true',
+    DESERIALIZATION_ERRORS: 'dead-letter',
+    DEAD_LETTER_TOPIC: 'items.dlq',
   },
   'inventory-dashboard': {
     DASHBOARD_APPLICATION_ID: 'inventory-dashboard',
@@ -83,6 +86,7 @@ const codeDefaults: Record<string, Record<string, string>> = {
     STORE_SALES_TOPIC: 'store.sales.1m',
     ALERTS_TOPIC: 'inventory.alerts',
     RETRY_BACKOFF_MS: '1000,10000',
+    ALERTS_GROUP_ID: 'inventory-dashboard-alerting',
   },
 };
 
@@ -107,13 +111,29 @@ describe('app Kafka usage policy', () => {
     ).toEqual([]);
   });
 
-  it('fails on a grant the app never uses (a DLQ the aggregator does not write)', () => {
-    const overGranted = { ...aggregator, produces: [...aggregator.produces, 'items.dlq'] };
-    expect(check([overGranted], workload('inventory-aggregator', aggregatorEnv))).toEqual([
+  it('fails on a grant the app never uses (the DLQ, when undecodable input is skipped)', () => {
+    const skipping = { ...aggregatorEnv, DESERIALIZATION_ERRORS: 'continue' };
+    expect(check([aggregator], workload('inventory-aggregator', skipping))).toEqual([
       expect.stringMatching(
         /Deployment eda\/inventory-aggregator \(principal inventory-aggregator\) is granted produces \[items\.dlq\] .* never uses/,
       ),
     ]);
+  });
+
+  it('derives the aggregator DLQ from DEAD_LETTER_TOPIC (dead-letter is the code default)', () => {
+    const messages = check(
+      [aggregator],
+      workload('inventory-aggregator', { ...aggregatorEnv, DEAD_LETTER_TOPIC: 'items.dead' }),
+    );
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/uses produces \[items\.dead\], which .*access\.yaml does not declare/),
+        expect.stringMatching(/is granted produces \[items\.dlq\] .* never uses/),
+        expect.stringMatching(
+          /DEAD_LETTER_TOPIC names topic "items\.dead", which no KafkaTopic of prod declares/,
+        ),
+      ]),
+    );
   });
 
   it('fails when the chart points an app at a topic its principal may not use, and that is not declared', () => {
@@ -139,12 +159,29 @@ describe('app Kafka usage policy', () => {
     );
     expect(messages).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/uses groups \[dash-\*\]/),
+        // The alerting group's default is no longer under the prefix: it needs a grant of its own.
+        expect.stringMatching(/uses groups \[dash-\*, inventory-dashboard-alerting\]/),
         expect.stringMatching(
           /uses topic "dash\.item\.inventory\.retry\.1", which no KafkaTopic of prod declares/,
         ),
       ]),
     );
+  });
+
+  it('needs no grant for the shared alerting group under the prefix, and a literal one outside it', () => {
+    expect(
+      check(
+        [dashboard],
+        workload('inventory-dashboard', { ALERTS_GROUP_ID: 'inventory-dashboard-alerts-eu' }),
+      ),
+    ).toEqual([]);
+    expect(check([dashboard], workload('inventory-dashboard', { ALERTS_GROUP_ID: 'alerting' }))).toEqual([
+      expect.stringMatching(
+        /\(principal inventory-dashboard\) uses groups \[alerting\], which .* does not declare/,
+      ),
+    ]);
+    const granted = { ...dashboard, groups: [...dashboard.groups, 'alerting'] };
+    expect(check([granted], workload('inventory-dashboard', { ALERTS_GROUP_ID: 'alerting' }))).toEqual([]);
   });
 
   it('fails when the aggregator would create its internal topics (the code default)', () => {

@@ -78,13 +78,22 @@ export const APP_KAFKA_USAGE: Readonly<Record<string, UsageProfile>> = {
     // libs/streams: group = application.id; internal topics, transactional ids
     // (exactly-once only) = `<application.id>-...`; consumed repartition records
     // are purged; existing internal topics are verified (cleanup.policy).
+    // Undecodable input is written to DEAD_LETTER_TOPIC only with
+    // DESERIALIZATION_ERRORS=dead-letter (the default); continue and fail write nothing.
     derive: (s) => {
       const id = s('APPLICATION_ID');
       const internal = `${id}-*`;
+      const deadLetter = s('DESERIALIZATION_ERRORS') === 'dead-letter' ? [s('DEAD_LETTER_TOPIC')] : [];
       return {
         ...none,
         consumes: [s('ITEMS_TOPIC'), internal],
-        produces: [s('ITEM_INVENTORY_TOPIC'), s('STORE_INVENTORY_TOPIC'), s('STORE_SALES_TOPIC'), internal],
+        produces: [
+          s('ITEM_INVENTORY_TOPIC'),
+          s('STORE_INVENTORY_TOPIC'),
+          s('STORE_SALES_TOPIC'),
+          ...deadLetter,
+          internal,
+        ],
         purges: [internal],
         describeConfigs: [internal],
         groups: [id],
@@ -94,18 +103,22 @@ export const APP_KAFKA_USAGE: Readonly<Record<string, UsageProfile>> = {
     },
   },
   'inventory-dashboard': {
-    // A fresh group `<id>-<host>-<start>` per start; inputs go through retry
-    // levels to `<topic>.dlq`; alerts are written and read back at start.
+    // Fresh groups `<id>-<host>-<start>[-alerts]` per start; inputs go through
+    // retry levels to `<topic>.dlq`; alerts are written and followed. Every
+    // replica also joins the shared ALERTS_GROUP_ID (alert ownership per
+    // store.inventory partition): covered by the `<id>-*` prefix when it
+    // starts with it, else a group of its own.
     derive: (s) => {
       const retry = RetryTopology.of(s('DASHBOARD_APPLICATION_ID'), delays(s('RETRY_BACKOFF_MS')));
       const inputs = [s('ITEM_INVENTORY_TOPIC'), s('STORE_INVENTORY_TOPIC'), s('STORE_SALES_TOPIC')];
       const retries = inputs.flatMap((t) => retry.retryTopics(t));
       const alerts = s('ALERTS_TOPIC');
+      const alerting = s('ALERTS_GROUP_ID');
       return {
         ...none,
         consumes: [...inputs, alerts, ...retries],
         produces: [alerts, ...inputs.map((t) => retry.deadLetterTopic(t)), ...retries],
-        groups: [`${retry.consumer}-*`],
+        groups: [`${retry.consumer}-*`, ...(alerting.startsWith(`${retry.consumer}-`) ? [] : [alerting])],
       };
     },
   },
