@@ -55,6 +55,7 @@ export {
 
 export {
   FailureHeaders,
+  STREAMS_ERROR_HEADER_PREFIX,
   MAX_ERROR_MESSAGE_LENGTH,
   failureHeaders,
   headerText,

@@ -27,18 +27,20 @@ export async function runDlqReplay(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ReplayedRecord[]> {
   // The CLI's output is its report; kafkajs speaks up only on errors.
-  const kafka = createKafkaClient(kafkaConfigFromEnv(env, 'inventory-dashboard-dlq-replay'), {
+  // On a secured cluster this runs as the `dlq-replayer` KafkaUser (gitops/platform/kafka-cluster/access.yaml).
+  const kafka = createKafkaClient(kafkaConfigFromEnv(env, 'dlq-replayer'), {
     logLevel: logLevel.ERROR,
   });
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
   try {
-    const applicationId = env['DASHBOARD_APPLICATION_ID'] || 'inventory-dashboard';
+    // The dlq-replayer principal may use groups with this prefix only.
+    const groupPrefix = env['DLQ_REPLAY_GROUP_PREFIX'] || 'dlq-replayer';
     return await replayDeadLetters({
       kafka,
       producer,
       deadLetterTopic: request.deadLetterTopic,
-      groupId: `${applicationId}-dlq-replay-${Date.now().toString(36)}`,
+      groupId: `${groupPrefix}-${Date.now().toString(36)}`,
       filter: request.filter,
       dryRun: request.dryRun,
     });

@@ -97,12 +97,24 @@ export function readFailureHeaders(headers: IHeaders | undefined): FailureInfo |
   };
 }
 
-/** `headers` without the `eda.*` failure headers: what a replayed record carries. */
+/**
+ * Prefix of the headers Kafka Streams' dead-letter handlers add (KIP-1034:
+ * `__streams.errors.exception`, `.message`, `.stacktrace`, `.topic`, ...),
+ * which `@eda/streams` writes too.
+ */
+export const STREAMS_ERROR_HEADER_PREFIX = '__streams.errors.';
+
+/**
+ * `headers` without failure headers, ours (`eda.*`) and Kafka Streams'
+ * (`__streams.errors.*`): what a replayed record carries, so it re-enters its
+ * topic as it was first produced.
+ */
 export function withoutFailureHeaders(headers: IHeaders | undefined): IHeaders {
   const names = new Set<string>(Object.values(FailureHeaders));
   const out: IHeaders = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
-    if (!names.has(name) && value !== undefined) out[name] = value;
+    if (names.has(name) || name.startsWith(STREAMS_ERROR_HEADER_PREFIX) || value === undefined) continue;
+    out[name] = value;
   }
   return out;
 }

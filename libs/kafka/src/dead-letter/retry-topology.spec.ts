@@ -64,6 +64,13 @@ describe('failure headers', () => {
     expect(info).toMatchObject({ topic: 'store.inventory', partition: 3, offset: '42', attempts: 1 });
     expect(info?.errorMessage).toHaveLength(4000);
     expect(Object.keys(withoutFailureHeaders(headers))).toEqual(['traceparent']);
+    // A dead letter from @eda/streams also carries Kafka Streams' KIP-1034 headers.
+    const fromStreams = {
+      ...headers,
+      '__streams.errors.exception': 'UnknownSchemaIdError: x',
+      '__streams.errors.offset': '42',
+    };
+    expect(Object.keys(withoutFailureHeaders(fromStreams))).toEqual(['traceparent']);
     expect(readFailureHeaders({ traceparent: 'x' })).toBeUndefined();
   });
 });
