@@ -15,10 +15,14 @@ import prettier from 'eslint-config-prettier';
  *   scope:shared     -> scope:shared   (libraries never depend on an app's domain)
  *   scope:inventory  -> scope:inventory, scope:shared
  *   type:tool        -> anything but apps (workspace tooling: stack, bench, generators)
+ *   type:e2e         -> anything but apps, plus each app's public `src/serve` (tools/e2e, below)
  *   scope:tooling    -> anything shared
- * Nothing may import an app: no project is allowed to depend on type:app.
+ * Nothing may import an app: no project is allowed to depend on type:app. The one
+ * exception is tools/e2e, which starts several apps in one process through their
+ * `serve()` functions, so they can share an in-process test double (the IBM MQ one);
+ * its own eslint.config.mjs allows exactly `apps/<app>/src/serve`.
  */
-const depConstraints = [
+export const depConstraints = [
   {
     sourceTag: 'type:app',
     onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:testing'],
@@ -37,10 +41,22 @@ const depConstraints = [
     sourceTag: 'type:tool',
     onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:testing'],
   },
+  {
+    sourceTag: 'type:e2e',
+    onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:testing'],
+  },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:inventory', onlyDependOnLibsWithTags: ['scope:inventory', 'scope:shared'] },
   { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tooling'] },
 ];
+
+/** Options of @nx/enforce-module-boundaries; tools/e2e/eslint.config.mjs widens `allow` for its project only. */
+export const moduleBoundaryOptions = {
+  enforceBuildableLibDependency: true,
+  allow: [],
+  banTransitiveDependencies: false,
+  depConstraints,
+};
 
 export default [
   ...nx.configs['flat/base'],
@@ -52,15 +68,7 @@ export default [
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: [],
-          banTransitiveDependencies: false,
-          depConstraints,
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaryOptions],
     },
   },
   {

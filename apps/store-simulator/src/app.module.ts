@@ -1,9 +1,11 @@
 /** The store simulator's root module. */
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import type { IbmMqDriver } from '@eda/mq';
 import { structuredLogOptions } from '@eda/telemetry';
+import { mqConfig } from './config/mq.config';
 import {
   kafkaConfig,
   registryConfig,
@@ -13,6 +15,7 @@ import {
 import { HealthModule } from './health/health.module';
 import { requestValidationPipe } from './http/request-validation';
 import { MetricsModule } from './metrics/metrics.module';
+import { MQ_DRIVER } from './publishing/mq-transaction-publisher';
 import { SimulationsModule } from './simulations/simulations.module';
 
 /** Request paths that would drown the log in probe noise. */
@@ -25,7 +28,7 @@ const QUIET_PATHS = /^\/(health|metrics)(\/|$)/;
     ConfigModule.forRoot({
       isGlobal: true,
       ignoreEnvFile: true,
-      load: [simulatorConfig, kafkaConfig, registryConfig],
+      load: [simulatorConfig, kafkaConfig, registryConfig, mqConfig],
     }),
     LoggerModule.forRootAsync({
       inject: [simulatorConfig.KEY],
@@ -42,4 +45,18 @@ const QUIET_PATHS = /^\/(health|metrics)(\/|$)/;
   ],
   providers: [{ provide: APP_PIPE, useFactory: requestValidationPipe }],
 })
-export class AppModule {}
+export class AppModule {
+  /**
+   * The app with `driver` as its `ibmmq` module: tests pass the `@eda/mq/testing`
+   * double (through `serve({ mqDriver })`). Deliberately not configurable from
+   * the environment, so no deployment can select the double.
+   */
+  static withMqDriver(driver: IbmMqDriver): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      providers: [{ provide: MQ_DRIVER, useValue: driver }],
+      exports: [MQ_DRIVER],
+    };
+  }
+}

@@ -2,13 +2,16 @@
  * `/health/live`: the process serves HTTP (no dependency is checked, so a
  * Kafka outage never restarts the pod). `/health/ready`: Kafka answers, the
  * producer is connected, and the items schema is registered; 503 with the
- * failing check and what to do otherwise.
+ * failing check and what to do otherwise. The `mq` detail reports the
+ * optional MQ backend but is always up: an MQ problem fails `mq` simulations
+ * (their status says why), never the Kafka backend's readiness.
  */
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { KafkaHealthIndicator } from '@eda/kafka';
 import { simulatorConfig, type SimulatorSettings } from '../config/simulator.config';
 import { KafkaTransactionPublisher } from '../publishing/kafka-transaction-publisher';
+import { MqTransactionPublisher } from '../publishing/mq-transaction-publisher';
 
 /** Liveness and readiness probes. */
 @Controller('health')
@@ -18,6 +21,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly kafka: KafkaHealthIndicator,
     private readonly publisher: KafkaTransactionPublisher,
+    private readonly mq: MqTransactionPublisher,
     @Inject(simulatorConfig.KEY) private readonly settings: SimulatorSettings,
   ) {}
 
@@ -28,7 +32,7 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Up when the Kafka backend can produce. */
+  /** Up when the Kafka backend can produce; `mq` is a detail that never fails the check. */
   @Get('ready')
   @HealthCheck()
   ready() {
@@ -41,6 +45,7 @@ export class HealthController {
           .check('schema')
           .attempt(() => this.publisher.verifySchema())
           .withTimeout(timeout),
+      () => this.indicators.check('mq').up({ ...this.mq.health() }),
     ]);
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Where a simulation sends its transactions. The backend is pluggable: each
  * implementation is a Nest provider listed under {@link TRANSACTION_PUBLISHERS},
- * and a simulation picks one by its `backend` name. Kafka is implemented here;
- * IBM MQ arrives with the MQ bridge (`apps/mq-bridge`, `libs/mq`).
+ * and a simulation picks one by its `backend` name: `kafka`
+ * (kafka-transaction-publisher.ts) always, `mq` (mq-transaction-publisher.ts,
+ * to the MQ bridge's input queue) when the MQ variables are set.
  */
 import type { ItemTransaction } from '@eda/events';
 

@@ -15,13 +15,15 @@ export class SimulationError extends Error {
   }
 }
 
-/** The requested backend has no publisher in this deployment (HTTP 501). */
+/** The requested backend has no publisher in this deployment, e.g. `mq` without its variables (HTTP 501). */
 export class BackendNotAvailableError extends SimulationError {
   constructor(readonly backend: string) {
     super(
       'EDA_SIMULATOR_BACKEND_NOT_AVAILABLE',
       backend === 'mq'
-        ? 'backend "mq" is not available yet: it comes with the MQ bridge (apps/mq-bridge). Use backend "kafka".'
+        ? 'backend "mq" is not configured in this deployment: set MQ_QMGR, MQ_CONN_NAME and MQ_CHANNEL ' +
+            '(and MQ_USER with MQ_PASSWORD_FILE or MQ_PASSWORD; MQ_QUEUE defaults to DEV.ITEMS) and restart, ' +
+            'or use backend "kafka".'
         : `backend "${backend}" is not available in this deployment. Use backend "kafka".`,
     );
   }

@@ -77,10 +77,12 @@ describe('SimulationsController (HTTP)', () => {
     );
   });
 
-  it('answers backend "mq" with 501 saying it comes with the MQ bridge', async () => {
+  it('answers backend "mq" with 501 naming the variables to set when no MQ publisher is configured', async () => {
     const response = await post({ backend: 'mq', count: 1 });
     expect(response.status).toBe(501);
-    expect(((await response.json()) as { message: string }).message).toContain('MQ bridge');
+    expect(((await response.json()) as { message: string }).message).toMatch(
+      /backend "mq" is not configured.*MQ_QMGR, MQ_CONN_NAME and MQ_CHANNEL/,
+    );
   });
 
   it('answers an unknown id with 404 on GET and DELETE', async () => {

@@ -42,8 +42,13 @@ describe('store-simulator on Kafka and the registry', () => {
       const r = await fetch(`${base}/health/ready`);
       return r.status === 200 ? r : undefined;
     });
-    const body = (await response.json()) as { status: string; details: Record<string, { status: string }> };
-    expect(Object.keys(body.details).sort()).toEqual(['kafka', 'producer', 'schema']);
+    const body = (await response.json()) as {
+      status: string;
+      details: Record<string, { status: string; state?: string }>;
+    };
+    expect(Object.keys(body.details).sort()).toEqual(['kafka', 'mq', 'producer', 'schema']);
+    // No MQ variable set: the MQ backend is off, and only reported.
+    expect(body.details['mq']).toEqual({ status: 'up', state: 'disabled' });
   });
 
   it("sends exactly the seed's transactions, keyed by storeId, and counts them", async () => {
