@@ -69,6 +69,7 @@ describe('manifests of the repository', () => {
           .sort(),
       ).toEqual([
         'apicurio-registry',
+        'dlq-replayer',
         'inventory-aggregator',
         'inventory-dashboard',
         'mq-bridge',

@@ -103,12 +103,13 @@ describe('kafka access policy', () => {
     );
   });
 
-  it('parses the real declaration, one principal per app and the registry', () => {
+  it('parses the real declaration, one principal per app, the registry and the DLQ replay tool', () => {
     const access = parseAccess(
       readFileSync(join(__dirname, '../../../../gitops/platform/kafka-cluster/access.yaml'), 'utf8'),
     );
     expect(access.map((p) => p.name).sort()).toEqual([
       'apicurio-registry',
+      'dlq-replayer',
       'inventory-aggregator',
       'inventory-dashboard',
       'mq-bridge',
