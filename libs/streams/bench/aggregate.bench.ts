@@ -12,7 +12,7 @@
  * Env: BENCH_RECORDS, BENCH_REPEATS, BENCH_WARMUP_RECORDS (default 10,000),
  * BENCH_LOG (kafkajs warnings on), BENCH_NO_WRITE (print only), KAFKA_BROKERS.
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel, Message, Partitioners, Producer } from 'kafkajs';
@@ -205,6 +205,8 @@ const median = (xs: number[]) => {
 };
 
 async function main(): Promise<void> {
+  // Other work on the machine skews every contender; the report states it.
+  const loadAtStart = loadavg()[0]?.toFixed(2) ?? 'unknown';
   const admin = kafka.admin();
   await admin.connect();
   const input = `${run}-in`;
@@ -246,6 +248,7 @@ function report(results: Record<Contender, number[]>): void {
 Measured ${new Date().toISOString().slice(0, 10)} by \`npx nx run @eda/streams:bench\` (libs/streams/bench/aggregate.bench.ts).
 
 - Machine: ${cpus().length} vCPU ${cpus()[0]?.model ?? ''}, Node ${process.version}, kafkajs 2.2.4, local single-node Kafka 4.1.2 (KRaft).
+- Load average (1 min) when the run started: ${loadAtStart}.
 - Conditions: N = ${RECORDS.toLocaleString('en-US')} records preloaded once in a ${PARTITIONS}-partition topic, ${KEYS} keys, sum per key;
   every contender reads the same N from the beginning in its own group; one process;
   commit.interval.ms=${COMMIT_INTERVAL_MS} for both guarantees. Each contender ran once untimed on ${WARMUP_RECORDS.toLocaleString('en-US')} warm-up
