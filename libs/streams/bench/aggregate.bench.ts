@@ -232,10 +232,10 @@ async function main(): Promise<void> {
   const topics = (await admin.listTopics()).filter((t) => t.startsWith(run));
   await admin.deleteTopics({ topics });
   await admin.disconnect();
-  report(results);
+  report(results, loadAtStart);
 }
 
-function report(results: Record<Contender, number[]>): void {
+function report(results: Record<Contender, number[]>, loadAtStart: string): void {
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const raw = median(results.raw);
   const alos = median(results.at_least_once);
