@@ -8,32 +8,15 @@
  * SHUTDOWN_TIMEOUT_MS.
  */
 import 'reflect-metadata';
-import { exitGracefullyOnSignals, startTelemetry } from '@eda/telemetry';
+import { runApp } from '@eda/telemetry';
 import type { AggregatorSettings } from './config/aggregator.config';
 
-async function main(): Promise<void> {
-  const telemetry = await startTelemetry({ serviceName: 'inventory-aggregator' });
-  const { serve } = await import('./serve');
-  const { aggregatorConfig } = await import('./config/aggregator.config');
-  const app = await serve();
-  const { shutdownTimeoutMs, applicationServer } = app.get<AggregatorSettings>(aggregatorConfig.KEY);
-  const logger = app.get((await import('nestjs-pino')).Logger);
-  logger.log(
-    `inventory-aggregator listening on ${await app.getUrl()}, advertised as ${applicationServer} ` +
-      `(telemetry: ${telemetry.reason})`,
-  );
-
-  exitGracefullyOnSignals({
-    close: () => app.close(),
-    telemetry,
-    timeoutMs: shutdownTimeoutMs,
-    logger,
-    activity: 'committing, closing tasks and leaving the group',
-  });
-}
-
-main().catch((err: unknown) => {
-  // Configuration errors name the variable; print them plainly, as the logger may not exist yet.
-  console.error(`inventory-aggregator failed to start: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
+// Only functions that import() the app: runApp starts telemetry before calling them.
+void runApp({
+  serviceName: 'inventory-aggregator',
+  serve: async () => (await import('./serve')).serve(),
+  settings: async (app) =>
+    app.get<AggregatorSettings>((await import('./config/aggregator.config')).aggregatorConfig.KEY),
+  activity: 'committing, closing tasks and leaving the group',
+  listeningDetail: ({ applicationServer }) => `advertised as ${applicationServer}`,
 });

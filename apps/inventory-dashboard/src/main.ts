@@ -9,29 +9,14 @@
  * SHUTDOWN_TIMEOUT_MS; uncommitted records are then read again on the next start.
  */
 import 'reflect-metadata';
-import { exitGracefullyOnSignals, startTelemetry } from '@eda/telemetry';
+import { runApp } from '@eda/telemetry';
 import type { DashboardSettings } from './config/dashboard.config';
 
-async function main(): Promise<void> {
-  const telemetry = await startTelemetry({ serviceName: 'inventory-dashboard' });
-  const { serve } = await import('./serve');
-  const { dashboardConfig } = await import('./config/dashboard.config');
-  const app = await serve();
-  const { shutdownTimeoutMs } = app.get<DashboardSettings>(dashboardConfig.KEY);
-  const logger = app.get((await import('nestjs-pino')).Logger);
-  logger.log(`inventory-dashboard listening on ${await app.getUrl()} (telemetry: ${telemetry.reason})`);
-
-  exitGracefullyOnSignals({
-    close: () => app.close(),
-    telemetry,
-    timeoutMs: shutdownTimeoutMs,
-    logger,
-    activity: 'draining the in-flight handler, committing, flushing the producer',
-  });
-}
-
-main().catch((err: unknown) => {
-  // Configuration errors name the variable; print them plainly, as the logger may not exist yet.
-  console.error(`inventory-dashboard failed to start: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
+// Only functions that import() the app: runApp starts telemetry before calling them.
+void runApp({
+  serviceName: 'inventory-dashboard',
+  serve: async () => (await import('./serve')).serve(),
+  settings: async (app) =>
+    app.get<DashboardSettings>((await import('./config/dashboard.config')).dashboardConfig.KEY),
+  activity: 'draining the in-flight handler, committing, flushing the producer',
 });

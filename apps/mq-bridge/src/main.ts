@@ -8,29 +8,13 @@
  * or exit 1 when that takes longer than SHUTDOWN_TIMEOUT_MS.
  */
 import 'reflect-metadata';
-import { exitGracefullyOnSignals, startTelemetry } from '@eda/telemetry';
+import { runApp } from '@eda/telemetry';
 import type { BridgeSettings } from './config/bridge.config';
 
-async function main(): Promise<void> {
-  const telemetry = await startTelemetry({ serviceName: 'mq-bridge' });
-  const { serve } = await import('./serve');
-  const { bridgeConfig } = await import('./config/bridge.config');
-  const app = await serve();
-  const { shutdownTimeoutMs } = app.get<BridgeSettings>(bridgeConfig.KEY);
-  const logger = app.get((await import('nestjs-pino')).Logger);
-  logger.log(`mq-bridge listening on ${await app.getUrl()} (telemetry: ${telemetry.reason})`);
-
-  exitGracefullyOnSignals({
-    close: () => app.close(),
-    telemetry,
-    timeoutMs: shutdownTimeoutMs,
-    logger,
-    activity: 'finishing the current MQ batch (commit or back out), then disconnecting from MQ and Kafka',
-  });
-}
-
-main().catch((err: unknown) => {
-  // Configuration errors name the variable; print them plainly, as the logger may not exist yet.
-  console.error(`mq-bridge failed to start: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
+// Only functions that import() the app: runApp starts telemetry before calling them.
+void runApp({
+  serviceName: 'mq-bridge',
+  serve: async () => (await import('./serve')).serve(),
+  settings: async (app) => app.get<BridgeSettings>((await import('./config/bridge.config')).bridgeConfig.KEY),
+  activity: 'finishing the current MQ batch (commit or back out), then disconnecting from MQ and Kafka',
 });

@@ -1,43 +1,23 @@
 /** The store simulator's root module. */
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { APP_PIPE } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
 import type { IbmMqDriver } from '@eda/mq';
-import { structuredLogOptions } from '@eda/telemetry';
+import { AppRuntimeModule } from '@eda/telemetry';
 import { mqConfig } from './config/mq.config';
-import {
-  kafkaConfig,
-  registryConfig,
-  simulatorConfig,
-  type SimulatorSettings,
-} from './config/simulator.config';
+import { kafkaConfig, registryConfig, simulatorConfig } from './config/simulator.config';
 import { HealthModule } from './health/health.module';
 import { requestValidationPipe } from './http/request-validation';
 import { MetricsModule } from './metrics/metrics.module';
 import { MQ_DRIVER } from './publishing/mq-transaction-publisher';
 import { SimulationsModule } from './simulations/simulations.module';
 
-/** Request paths that would drown the log in probe noise. */
-const QUIET_PATHS = /^\/(health|metrics)(\/|$)/;
-
 /** Configuration, logging, validation, and the features. */
 @Module({
   imports: [
-    // The environment is the only source (twelve-factor); no .env files are read.
-    ConfigModule.forRoot({
-      isGlobal: true,
-      ignoreEnvFile: true,
+    AppRuntimeModule.forApp({
+      serviceName: 'store-simulator',
       load: [simulatorConfig, kafkaConfig, registryConfig, mqConfig],
-    }),
-    LoggerModule.forRootAsync({
-      inject: [simulatorConfig.KEY],
-      useFactory: (settings: SimulatorSettings) => ({
-        pinoHttp: {
-          ...structuredLogOptions({ serviceName: 'store-simulator', level: settings.logLevel }),
-          autoLogging: { ignore: (req) => QUIET_PATHS.test(req.url ?? '') },
-        },
-      }),
+      logLevelFrom: simulatorConfig,
     }),
     SimulationsModule,
     HealthModule,

@@ -7,29 +7,14 @@
  * or exit 1 when that takes longer than SHUTDOWN_TIMEOUT_MS.
  */
 import 'reflect-metadata';
-import { exitGracefullyOnSignals, startTelemetry } from '@eda/telemetry';
+import { runApp } from '@eda/telemetry';
 import type { SimulatorSettings } from './config/simulator.config';
 
-async function main(): Promise<void> {
-  const telemetry = await startTelemetry({ serviceName: 'store-simulator' });
-  const { serve } = await import('./serve');
-  const { simulatorConfig } = await import('./config/simulator.config');
-  const app = await serve();
-  const { shutdownTimeoutMs } = app.get<SimulatorSettings>(simulatorConfig.KEY);
-  const logger = app.get((await import('nestjs-pino')).Logger);
-  logger.log(`store-simulator listening on ${await app.getUrl()} (telemetry: ${telemetry.reason})`);
-
-  exitGracefullyOnSignals({
-    close: () => app.close(),
-    telemetry,
-    timeoutMs: shutdownTimeoutMs,
-    logger,
-    activity: 'stopping simulations and flushing the producer',
-  });
-}
-
-main().catch((err: unknown) => {
-  // Configuration errors name the variable; print them plainly, as the logger may not exist yet.
-  console.error(`store-simulator failed to start: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
+// Only functions that import() the app: runApp starts telemetry before calling them.
+void runApp({
+  serviceName: 'store-simulator',
+  serve: async () => (await import('./serve')).serve(),
+  settings: async (app) =>
+    app.get<SimulatorSettings>((await import('./config/simulator.config')).simulatorConfig.KEY),
+  activity: 'stopping simulations and flushing the producer',
 });

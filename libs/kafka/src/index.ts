@@ -40,6 +40,13 @@ export {
   type KafkaClientOptions,
   type KafkaLogSink,
 } from './client/kafka-client-factory';
+export { kafkaLogSinkFrom, type StructuredMessageLogger } from './client/kafka-log-sink';
+export {
+  BackgroundConnector,
+  DEFAULT_RECONNECT_DELAY_MS,
+  type BackgroundConnectorOptions,
+  type ConnectableClient,
+} from './client/background-connector';
 export { KafkaFeatureUnsupportedError } from './client/confluent/confluent-kafka';
 export {
   CONFLUENT_CLIENT_VERSION,

@@ -1,12 +1,19 @@
 /**
- * @eda/telemetry: OpenTelemetry for every app, in three small pieces.
+ * @eda/telemetry: OpenTelemetry for every app, and the start-up and root-module
+ * wiring every Nest app shares.
  *
  * ```ts
- * // main.ts, before anything loads kafkajs
- * const telemetry = await startTelemetry({ serviceName: 'store-simulator' });
- * const { serve } = await import('./serve');
+ * // main.ts: telemetry starts before the app (and so kafkajs) is imported
+ * void runApp({
+ *   serviceName: 'store-simulator',
+ *   serve: async () => (await import('./serve')).serve(),
+ *   settings: async (app) => app.get((await import('./config/simulator.config')).simulatorConfig.KEY),
+ *   activity: 'flushing the producer',
+ * });
  * ```
  *
+ * - {@link runApp}: an app's `main.ts`: telemetry, then the app, then graceful shutdown;
+ * - {@link AppRuntimeModule}: `ConfigModule` and `LoggerModule` as every root module imports them;
  * - {@link startTelemetry}: the Node SDK, a no-op unless `OTEL_EXPORTER_OTLP_ENDPOINT`
  *   is set or `OTEL_SDK_DISABLED=false`;
  * - {@link injectTraceContext} / {@link extractTraceContext}: W3C trace context in record headers;
@@ -38,3 +45,5 @@ export {
   type ShutdownLogger,
   type SignalSource,
 } from './lifecycle/graceful-shutdown';
+export { AppRuntimeModule, QUIET_REQUEST_PATHS, type AppRuntimeOptions } from './app/app-runtime.module';
+export { runApp, type RunAppOptions, type RunAppSettings } from './app/run-app';

@@ -26,8 +26,8 @@ import {
   createKafkaClient,
   describeKafkaConfig,
   FailedRecordRouter,
+  kafkaLogSinkFrom,
   RetryTopology,
-  type KafkaLogSink,
 } from '@eda/kafka';
 import {
   dashboardConfig,
@@ -69,7 +69,7 @@ export class DashboardKafka implements BeforeApplicationShutdown, OnApplicationS
     @Inject(registryConfig.KEY) private readonly registrySettings: RegistrySettings,
     metrics: DashboardMetrics,
   ) {
-    this.kafka = createKafkaClient(kafkaSettings, { logger: this.logSink() });
+    this.kafka = createKafkaClient(kafkaSettings, { logger: kafkaLogSinkFrom(this.logger) });
     this.producer = createIdempotentProducer(this.kafka);
     this.producerState = ClientStateProbe.forProducer(this.producer);
     this.admin = this.kafka.admin({ retry: { retries: 0 } });
@@ -148,12 +148,5 @@ export class DashboardKafka implements BeforeApplicationShutdown, OnApplicationS
     await this.producer.connect();
     await this.admin.connect();
     await this.progress.start(this.admin, this.routes.inputTopics());
-  }
-
-  private logSink(): KafkaLogSink {
-    const log =
-      (level: 'error' | 'warn' | 'log' | 'debug') => (fields: Record<string, unknown>, msg: string) =>
-        this.logger[level]({ msg, ...fields });
-    return { error: log('error'), warn: log('warn'), info: log('log'), debug: log('debug') };
   }
 }

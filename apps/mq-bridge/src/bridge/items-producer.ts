@@ -22,12 +22,13 @@ import {
 } from '@eda/events';
 import {
   ACKS_ALL,
+  BackgroundConnector,
   isRetriableKafkaError,
   ClientStateProbe,
   createIdempotentProducer,
   createKafkaClient,
   describeKafkaConfig,
-  type KafkaLogSink,
+  kafkaLogSinkFrom,
 } from '@eda/kafka';
 import { MqPoisonMessageException, MqRetriableException } from '@eda/mq';
 import { extractTraceContext, type MessageHeaders } from '@eda/telemetry';
@@ -54,9 +55,6 @@ const SCHEMA_PROBE: ItemTransaction = {
   timestamp: 0,
 };
 
-/** Pause between background connection attempts while Kafka is unreachable. */
-const RECONNECT_DELAY_MS = 5000;
-
 interface Pending {
   readonly message: Message;
   readonly resolve: () => void;
@@ -77,9 +75,8 @@ export class ItemsProducer implements OnApplicationBootstrap, OnApplicationShutd
   private readonly serde: AvroSerde<ItemTransaction>;
   private pending: Pending[] = [];
   private flushScheduled = false;
-  private connecting: Promise<void> | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private closed = false;
+  /** Connects once, retrying in the background while Kafka is unreachable. */
+  private readonly connector: BackgroundConnector;
 
   constructor(
     @Inject(kafkaConfig.KEY) private readonly kafkaSettings: KafkaSettings,
@@ -87,8 +84,14 @@ export class ItemsProducer implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(bridgeConfig.KEY) settings: BridgeSettings,
   ) {
     this.topic = settings.itemsTopic;
-    this.kafka = createKafkaClient(kafkaSettings, { logger: this.logSink() });
+    this.kafka = createKafkaClient(kafkaSettings, { logger: kafkaLogSinkFrom(this.logger) });
     this.producer = createIdempotentProducer(this.kafka);
+    this.connector = new BackgroundConnector(this.producer, {
+      onError: (err) =>
+        this.logger.error(
+          `Kafka producer cannot connect (${describeKafkaConfig(kafkaSettings)}): ${err.message}`,
+        ),
+    });
     this.producerState = ClientStateProbe.forProducer(this.producer);
     this.admin = this.kafka.admin({ retry: { retries: 0 } });
     this.serde = new AvroSerde<ItemTransaction>({
@@ -103,7 +106,7 @@ export class ItemsProducer implements OnApplicationBootstrap, OnApplicationShutd
   /** Connects in the background; logs once if the schema is missing. */
   onApplicationBootstrap(): void {
     this.logger.log(`Producing to ${this.topic}, ${describeKafkaConfig(this.kafkaSettings)}`);
-    void this.connect().catch(() => undefined);
+    this.connector.start();
     void this.verifySchema().catch((err: Error) => this.logger.error(`Not ready to produce: ${err.message}`));
   }
 
@@ -140,10 +143,9 @@ export class ItemsProducer implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Runs after ServerMQ closed (Nest disposes transports first): in-flight sends are done. */
   async onApplicationShutdown(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.reconnectTimer);
+    this.connector.close();
     // A connect still in flight would finish after the disconnect and leave a socket open.
-    await this.connecting?.catch(() => undefined);
+    await this.connector.settled();
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
   }
 
@@ -153,7 +155,7 @@ export class ItemsProducer implements OnApplicationBootstrap, OnApplicationShutd
     this.pending = [];
     if (batch.length === 0) return;
     try {
-      await this.connect();
+      await this.connector.connect();
     } catch (err) {
       this.fail(batch, err);
       return;
@@ -191,31 +193,5 @@ export class ItemsProducer implements OnApplicationBootstrap, OnApplicationShutd
       err,
     );
     for (const p of group) p.reject(failure);
-  }
-
-  /** Connects once; concurrent callers share the attempt, and a failure schedules another. */
-  private connect(): Promise<void> {
-    this.connecting ??= this.producer.connect().catch((err: Error) => {
-      this.connecting = undefined;
-      this.logger.error(
-        `Kafka producer cannot connect (${describeKafkaConfig(this.kafkaSettings)}): ${err.message}`,
-      );
-      if (!this.closed) {
-        this.reconnectTimer = setTimeout(
-          () => void this.connect().catch(() => undefined),
-          RECONNECT_DELAY_MS,
-        );
-        this.reconnectTimer.unref();
-      }
-      throw err;
-    });
-    return this.connecting;
-  }
-
-  private logSink(): KafkaLogSink {
-    const log =
-      (level: 'error' | 'warn' | 'log' | 'debug') => (fields: Record<string, unknown>, msg: string) =>
-        this.logger[level]({ msg, ...fields });
-    return { error: log('error'), warn: log('warn'), info: log('log'), debug: log('debug') };
   }
 }

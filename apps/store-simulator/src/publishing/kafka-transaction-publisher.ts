@@ -17,11 +17,12 @@ import {
 } from '@eda/events';
 import {
   ACKS_ALL,
+  BackgroundConnector,
   ClientStateProbe,
   createIdempotentProducer,
   createKafkaClient,
   describeKafkaConfig,
-  type KafkaLogSink,
+  kafkaLogSinkFrom,
 } from '@eda/kafka';
 import { injectTraceContext } from '@eda/telemetry';
 import type { Admin, Kafka, Producer } from 'kafkajs';
@@ -47,9 +48,6 @@ const SCHEMA_PROBE: ItemTransaction = {
   timestamp: 0,
 };
 
-/** Pause between background connection attempts while Kafka is unreachable. */
-const RECONNECT_DELAY_MS = 5000;
-
 /** Sends transactions to the items topic. */
 @Injectable()
 export class KafkaTransactionPublisher
@@ -65,9 +63,8 @@ export class KafkaTransactionPublisher
   private readonly kafka: Kafka;
   private readonly producer: Producer;
   private readonly serde: AvroSerde<ItemTransaction>;
-  private connecting: Promise<void> | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private closed = false;
+  /** Connects once, retrying in the background while Kafka is unreachable. */
+  private readonly connector: BackgroundConnector;
 
   constructor(
     @Inject(kafkaConfig.KEY) private readonly kafkaSettings: KafkaSettings,
@@ -75,8 +72,14 @@ export class KafkaTransactionPublisher
     @Inject(simulatorConfig.KEY) settings: SimulatorSettings,
   ) {
     this.destination = settings.itemsTopic;
-    this.kafka = createKafkaClient(kafkaSettings, { logger: this.logSink() });
+    this.kafka = createKafkaClient(kafkaSettings, { logger: kafkaLogSinkFrom(this.logger) });
     this.producer = createIdempotentProducer(this.kafka);
+    this.connector = new BackgroundConnector(this.producer, {
+      onError: (err) =>
+        this.logger.error(
+          `Kafka producer cannot connect (${describeKafkaConfig(kafkaSettings)}): ${err.message}`,
+        ),
+    });
     this.producerState = ClientStateProbe.forProducer(this.producer);
     // One attempt per readiness probe: the probe is the retry loop.
     this.admin = this.kafka.admin({ retry: { retries: 0 } });
@@ -90,13 +93,13 @@ export class KafkaTransactionPublisher
   /** Connects in the background and reports the schema's state once, so a bad deploy shows in the log at start. */
   onApplicationBootstrap(): void {
     this.logger.log(`Kafka backend: topic ${this.destination}, ${describeKafkaConfig(this.kafkaSettings)}`);
-    void this.connect().catch(() => undefined);
+    this.connector.start();
     void this.verifySchema().catch((err: Error) => this.logger.error(`Not ready to produce: ${err.message}`));
   }
 
   /** Sends `batch` with acks=all; records keyed by storeId carry the active trace context. */
   async publish(batch: readonly ItemTransaction[]): Promise<void> {
-    await this.connect();
+    await this.connector.connect();
     const values = await Promise.all(batch.map((tx) => this.serde.encode(this.destination, tx)));
     const headers = injectTraceContext({});
     await this.producer.send({
@@ -122,34 +125,7 @@ export class KafkaTransactionPublisher
 
   /** Flushes and disconnects; kafkajs waits for in-flight requests. */
   async onApplicationShutdown(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.reconnectTimer);
+    this.connector.close();
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
-  }
-
-  /** Connects once; concurrent callers share the attempt, and a failure schedules another. */
-  private connect(): Promise<void> {
-    this.connecting ??= this.producer.connect().catch((err: Error) => {
-      this.connecting = undefined;
-      this.logger.error(
-        `Kafka producer cannot connect (${describeKafkaConfig(this.kafkaSettings)}): ${err.message}`,
-      );
-      if (!this.closed) {
-        this.reconnectTimer = setTimeout(
-          () => void this.connect().catch(() => undefined),
-          RECONNECT_DELAY_MS,
-        );
-        this.reconnectTimer.unref();
-      }
-      throw err;
-    });
-    return this.connecting;
-  }
-
-  private logSink(): KafkaLogSink {
-    const log =
-      (level: 'error' | 'warn' | 'log' | 'debug') => (fields: Record<string, unknown>, msg: string) =>
-        this.logger[level]({ msg, ...fields });
-    return { error: log('error'), warn: log('warn'), info: log('log'), debug: log('debug') };
   }
 }

@@ -1,21 +1,5 @@
-import { EventEmitter } from 'node:events';
-import { exitGracefullyOnSignals, SignalSource } from './graceful-shutdown';
-
-class FakeProcess extends EventEmitter implements SignalSource {
-  readonly exits: number[] = [];
-  readonly exited: Promise<number>;
-  private resolveExit: (code: number) => void = () => undefined;
-
-  constructor() {
-    super();
-    this.exited = new Promise<number>((resolve) => (this.resolveExit = resolve));
-  }
-
-  exit(code: number): void {
-    this.exits.push(code);
-    this.resolveExit(code);
-  }
-}
+import { FakeProcess } from './fake-process.fixture';
+import { exitGracefullyOnSignals } from './graceful-shutdown';
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
