@@ -48,7 +48,13 @@ export interface KafkaClientConfig {
   readonly tls?: KafkaTlsConfig;
   readonly connectionTimeoutMs: number;
   readonly requestTimeoutMs: number;
-  /** Retries of a connect or retriable request before kafkajs gives up (idempotent producers retry sends forever). */
+  /**
+   * Retries of a connect or retriable request before kafkajs gives up, idempotent producers
+   * included: kafkajs then logs once that limited retries "may invalidate EoS guarantees". We
+   * accept that on purpose: a send that gives up surfaces to the caller (which resends within
+   * its own budget, e.g. SIMULATOR_RETRY_BUDGET_MS), and a resend may duplicate a record that
+   * did land, which consumers absorb by deduplicating on the record's id.
+   */
   readonly retries: number;
   /** The client library: kafkajs, or Confluent's librdkafka-based client behind the same interface. */
   readonly library: KafkaClientLibrary;
