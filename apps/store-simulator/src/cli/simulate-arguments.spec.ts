@@ -14,6 +14,13 @@ describe('simulate arguments', () => {
     });
   });
 
+  it('selects the MQ backend with --backend mq', () => {
+    expect(parseSimulateArguments(['--count', '10', '--backend', 'mq'])).toMatchObject({
+      backend: 'mq',
+      count: 10,
+    });
+  });
+
   it('returns undefined for --help', () => {
     expect(parseSimulateArguments(['--help'])).toBeUndefined();
   });
@@ -25,6 +32,7 @@ describe('simulate arguments', () => {
     [['--count', '5', '--rate', '0'], 'rate must not be less than 0.1'],
     [['--count', '5', '--seed=-1'], 'seed must not be less than 0'],
     [['--count', '5', '--speed', '9'], "Unknown option '--speed'"],
+    [['--count', '5', '--backend', 'rabbitmq'], 'backend must be one of the following values: kafka, mq'],
   ])('rejects %j: %s', (argv, message) => {
     expect(() => parseSimulateArguments(argv)).toThrow(SimulateArgumentsError);
     expect(() => parseSimulateArguments(argv)).toThrow(message);

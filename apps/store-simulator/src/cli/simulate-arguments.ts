@@ -8,15 +8,17 @@ import { validateSync } from 'class-validator';
 import { StartSimulationDto } from '../simulations/dto/start-simulation.dto';
 
 /** Usage text printed on `--help` and on a bad argument. */
-export const USAGE = `Usage: simulate --count N [--seed S] [--rate R] [--stores K] [--skus M]
+export const USAGE = `Usage: simulate --count N [--seed S] [--rate R] [--stores K] [--skus M] [--backend kafka|mq]
 
-Sends N deterministic ItemTransactions to Kafka (ITEMS_TOPIC, default items) and exits.
+Sends N deterministic ItemTransactions and exits: to Kafka (ITEMS_TOPIC, default items), or with
+--backend mq to the IBM MQ queue the mq-bridge reads (MQ_QUEUE, default DEV.ITEMS).
   --count N    transactions to send (required)
   --seed S     scenario seed, 0..4294967295; the same seed sends the same transactions (random if omitted)
   --rate R     transactions per second (as fast as acknowledged if omitted)
   --stores K   number of stores (default 5)
   --skus M     number of items (default 20)
-Environment: the same variables as the service (KAFKA_*, SCHEMA_REGISTRY_*, ITEMS_TOPIC, LOG_LEVEL).`;
+  --backend B  kafka (default) or mq (needs MQ_QMGR/MQ_CONN_NAME/MQ_CHANNEL and the IBM MQ C client)
+Environment: the same variables as the service (KAFKA_*, SCHEMA_REGISTRY_*, ITEMS_TOPIC, MQ_*, LOG_LEVEL).`;
 
 /** A bad command line; the message says which argument. */
 export class SimulateArgumentsError extends Error {
@@ -36,6 +38,7 @@ export function parseSimulateArguments(argv: readonly string[]): StartSimulation
         rate: { type: 'string' },
         stores: { type: 'string' },
         skus: { type: 'string' },
+        backend: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -48,7 +51,7 @@ export function parseSimulateArguments(argv: readonly string[]): StartSimulation
   if (values['count'] === undefined) throw new SimulateArgumentsError('--count is required');
   const numeric = (name: string) => (values[name] === undefined ? undefined : Number(values[name]));
   const body = plainToInstance(StartSimulationDto, {
-    backend: 'kafka',
+    backend: values['backend'] ?? 'kafka',
     count: numeric('count'),
     seed: numeric('seed'),
     ratePerSec: numeric('rate'),

@@ -52,7 +52,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   console.log(
     `summary: state=${status.state} sent=${status.sent} failed=${status.failed} duration=${seconds.toFixed(2)}s ` +
-      `rate=${Math.round(status.sent / seconds)}/s seed=${status.seed} topic=${status.destination}` +
+      `rate=${Math.round(status.sent / seconds)}/s seed=${status.seed} ` +
+      `${status.backend === 'mq' ? 'queue' : 'topic'}=${status.destination}` +
       (status.error ? ` error="${status.error}"` : ''),
   );
   await app.close();
