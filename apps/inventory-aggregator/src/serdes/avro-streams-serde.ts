@@ -13,7 +13,6 @@
 import {
   AvroSerde,
   inventorySchemas,
-  TransactionType,
   type ItemInventory,
   type ItemTransaction,
   type SchemaRegistryClient,
@@ -30,30 +29,6 @@ export function avroStreamsSerde<T>(avro: AvroSerde<T>): Serde<T> {
     deserialize: (data, topic) => avro.decodeSync(data, { topic }),
   };
 }
-
-/** Valid records, encoded once per subject to resolve writer ids (never sent anywhere). */
-const PROBES = {
-  itemTransaction: {
-    id: '00000000-0000-4000-8000-000000000000',
-    storeId: 'probe',
-    sku: 'probe',
-    type: TransactionType.SALE,
-    quantity: 1,
-    unitPrice: 1,
-    currency: 'USD',
-    timestamp: 0,
-  } satisfies ItemTransaction,
-  itemInventory: { sku: 'probe', quantity: 0, updatedAt: 0 } satisfies ItemInventory,
-  storeInventory: { storeId: 'probe', items: {}, updatedAt: 0 } satisfies StoreInventory,
-  storeSalesWindow: {
-    storeId: 'probe',
-    windowStart: 0,
-    windowEnd: 60_000,
-    unitsSold: 0,
-    revenue: 0,
-    transactions: 0,
-  } satisfies StoreSalesWindow,
-};
 
 /**
  * Creates the four serdes and resolves their subjects against the registry
@@ -72,12 +47,12 @@ export async function prepareInventorySerdes(
   const latestInput = await registry.latest(tx.subjectFor(topics.items));
   await Promise.all([
     // Resolving our own schema's id also caches it as a reader: input written with it decodes synchronously.
-    tx.encode(topics.items, PROBES.itemTransaction),
+    tx.resolveWriterSchema(topics.items),
     // Producers may already write a newer compatible version: read that synchronously too.
     latestInput === undefined ? undefined : tx.preloadWriterSchema(latestInput.id),
-    item.encode(topics.itemInventory, PROBES.itemInventory),
-    store.encode(topics.storeInventory, PROBES.storeInventory),
-    sales.encode(topics.storeSales, PROBES.storeSalesWindow),
+    item.resolveWriterSchema(topics.itemInventory),
+    store.resolveWriterSchema(topics.storeInventory),
+    sales.resolveWriterSchema(topics.storeSales),
   ]);
   return {
     itemTransaction: avroStreamsSerde(tx),

@@ -17,7 +17,6 @@ import {
   AvroSerde,
   createSchemaRegistryClient,
   inventorySchemas,
-  TransactionType,
   type ItemTransaction,
 } from '@eda/events';
 import {
@@ -42,18 +41,6 @@ import {
   type KafkaSettings,
   type RegistrySettings,
 } from '../config/bridge.config';
-
-/** A fixed, valid record the readiness check encodes to prove the schema is registered. */
-const SCHEMA_PROBE: ItemTransaction = {
-  id: '00000000-0000-4000-8000-000000000000',
-  storeId: 'probe',
-  sku: 'probe',
-  type: TransactionType.SALE,
-  quantity: 1,
-  unitPrice: 1,
-  currency: 'USD',
-  timestamp: 0,
-};
 
 interface Pending {
   readonly message: Message;
@@ -137,8 +124,8 @@ export class ItemsProducer implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Resolves when the items schema is registered under the subject; rejects saying what to do otherwise. */
   async verifySchema(): Promise<{ subject: string }> {
-    await this.serde.encode(this.topic, SCHEMA_PROBE);
-    return { subject: this.serde.subjectFor(this.topic) };
+    const { subject } = await this.serde.resolveWriterSchema(this.topic);
+    return { subject };
   }
 
   /** Runs after ServerMQ closed (Nest disposes transports first): in-flight sends are done. */

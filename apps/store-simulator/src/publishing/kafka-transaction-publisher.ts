@@ -12,7 +12,6 @@ import {
   AvroSerde,
   createSchemaRegistryClient,
   inventorySchemas,
-  TransactionType,
   type ItemTransaction,
 } from '@eda/events';
 import {
@@ -35,18 +34,6 @@ import {
   type SimulatorSettings,
 } from '../config/simulator.config';
 import type { TransactionPublisher } from './transaction-publisher';
-
-/** A fixed, valid record the readiness check encodes to prove the schema is registered. */
-const SCHEMA_PROBE: ItemTransaction = {
-  id: '00000000-0000-4000-8000-000000000000',
-  storeId: 'probe',
-  sku: 'probe',
-  type: TransactionType.SALE,
-  quantity: 1,
-  unitPrice: 1,
-  currency: 'USD',
-  timestamp: 0,
-};
 
 /** Sends transactions to the items topic. */
 @Injectable()
@@ -119,8 +106,8 @@ export class KafkaTransactionPublisher
    * `RegistryUnavailableError`. Free once it has succeeded: the serde caches the id.
    */
   async verifySchema(): Promise<{ subject: string }> {
-    await this.serde.encode(this.destination, SCHEMA_PROBE);
-    return { subject: this.serde.subjectFor(this.destination) };
+    const { subject } = await this.serde.resolveWriterSchema(this.destination);
+    return { subject };
   }
 
   /** Flushes and disconnects; kafkajs waits for in-flight requests. */

@@ -96,6 +96,15 @@ describe('AvroSerde', () => {
     expect(fetches).toBe(2);
   });
 
+  it('resolves the writer schema without encoding, which readiness checks use, then encodes synchronously', async () => {
+    const { registry, serde } = await registeredSerde();
+    const { id } = (await registry.lookup('items-value', JSON.stringify(inventorySchemas.ItemTransaction)))!;
+    expect(() => serde.encodeSync('items', tx)).toThrow(WriterIdNotResolvedError);
+    expect(await serde.resolveWriterSchema('items')).toEqual({ subject: 'items-value', id });
+    expect(serde.encodeSync('items', tx).readInt32BE(1)).toBe(id);
+    await expect(serde.resolveWriterSchema('not-deployed')).rejects.toThrow(SchemaNotRegisteredError);
+  });
+
   it('decodes synchronously once the writer schema is loaded, and says how to load it before', async () => {
     const { registry, serde } = await registeredSerde();
     const frame = await serde.encode('items', tx);

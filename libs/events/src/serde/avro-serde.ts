@@ -85,6 +85,19 @@ export class AvroSerde<T> {
   }
 
   /**
+   * Resolves (and caches) the id this serde writes with for `topic`, without
+   * encoding anything: start-up and readiness checks call it to prove the
+   * schema is registered, and afterwards {@link encodeSync} works for `topic`.
+   * Rejects with {@link SchemaNotRegisteredError} (run `npm run schemas:deploy`)
+   * or a retriable registry error.
+   */
+  async resolveWriterSchema(topic: string): Promise<{ subject: string; id: number }> {
+    const subject = this.subjectFor(topic);
+    const id = this.idBySubject.get(subject) ?? (await this.writerId(topic));
+    return { subject, id };
+  }
+
+  /**
    * Frames `value` for `topic`. The first call per subject looks the schema id
    * up; throws {@link SchemaNotRegisteredError} when it is not registered.
    */
