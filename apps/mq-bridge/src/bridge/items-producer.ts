@@ -13,12 +13,7 @@
  * Kafka outage shows on `/health/ready` rather than crashing the app.
  */
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import {
-  AvroSerde,
-  createSchemaRegistryClient,
-  inventorySchemas,
-  type ItemTransaction,
-} from '@eda/events';
+import { AvroSerde, createSchemaRegistryClient, inventorySchemas, type ItemTransaction } from '@eda/events';
 import {
   ACKS_ALL,
   BackgroundConnector,

@@ -8,12 +8,7 @@
  * registry shows on `/health/ready` with what to do about it.
  */
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import {
-  AvroSerde,
-  createSchemaRegistryClient,
-  inventorySchemas,
-  type ItemTransaction,
-} from '@eda/events';
+import { AvroSerde, createSchemaRegistryClient, inventorySchemas, type ItemTransaction } from '@eda/events';
 import {
   ACKS_ALL,
   BackgroundConnector,
