@@ -1,11 +1,5 @@
-import {
-  BytesKeyValueStore,
-  BytesWindowStore,
-  FlushListener,
-  KeyBytes,
-  StoreCheckpoint,
-  StoreContext,
-} from './bytes-stores';
+import { BytesKeyValueStore, BytesWindowStore, FlushListener, KeyBytes } from './bytes-stores';
+import { WrappedStore, WrappedWindowStore } from './wrapped-store';
 
 /** A write held in the cache until the next commit. */
 interface DirtyEntry {
@@ -21,21 +15,19 @@ interface DirtyEntry {
  * latest value per key per commit interval instead of every intermediate
  * update. Entries are flushed in write order at commit, or oldest-first when
  * the cache exceeds `maxEntries`. On flush each entry is written down
- * (change-logging, inner) and handed to the flush listener, which forwards it.
+ * (change-logging, inner) by the owning store, which hands it to the flush
+ * listener, which forwards it.
  */
-abstract class CachingLayer {
-  protected readonly dirty = new Map<string, DirtyEntry>();
-  protected listener: FlushListener | undefined;
-  protected context!: StoreContext;
+class RecordCache {
+  readonly dirty = new Map<string, DirtyEntry>();
+  listener: FlushListener | undefined;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(
+    private readonly maxEntries: number,
+    private readonly writeDown: (entry: DirtyEntry) => void,
+  ) {}
 
-  setFlushListener(listener: FlushListener): boolean {
-    this.listener = listener;
-    return true;
-  }
-
-  protected cache(id: string, entry: DirtyEntry): void {
+  put(id: string, entry: DirtyEntry): void {
     // Delete first so the Map's insertion order is last-write order.
     this.dirty.delete(id);
     this.dirty.set(id, entry);
@@ -46,49 +38,35 @@ abstract class CachingLayer {
     }
   }
 
-  protected flushCache(): void {
+  flush(): void {
     const entries = [...this.dirty.values()];
     this.dirty.clear();
     for (const entry of entries) this.writeDown(entry);
   }
-
-  protected abstract writeDown(entry: DirtyEntry): void;
 }
 
 /** Caching decorator for key-value stores. */
-export class CachingKeyValueStore extends CachingLayer implements BytesKeyValueStore {
-  constructor(
-    private readonly inner: BytesKeyValueStore,
-    maxEntries: number,
-  ) {
-    super(maxEntries);
-  }
+export class CachingKeyValueStore extends WrappedStore<BytesKeyValueStore> implements BytesKeyValueStore {
+  private readonly cache: RecordCache;
 
-  get name(): string {
-    return this.inner.name;
-  }
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
-
-  init(context: StoreContext): void {
-    this.context = context;
-    this.inner.init(context);
+  constructor(inner: BytesKeyValueStore, maxEntries: number) {
+    super(inner);
+    this.cache = new RecordCache(maxEntries, (entry) => this.writeDown(entry));
   }
 
   get(key: KeyBytes): Buffer | undefined {
-    const entry = this.dirty.get(key);
+    const entry = this.cache.dirty.get(key);
     if (entry !== undefined) return entry.value ?? undefined;
     return this.inner.get(key);
   }
 
   put(key: KeyBytes, value: Buffer | null): void {
-    this.cache(key, { key, value, timestamp: this.context.currentTimestamp(), windowStart: 0 });
+    this.cache.put(key, { key, value, timestamp: this.context.currentTimestamp(), windowStart: 0 });
   }
 
   range(from: KeyBytes | undefined, to: KeyBytes | undefined): Array<[KeyBytes, Buffer]> {
     const merged = new Map(this.inner.range(from, to));
-    for (const { key, value } of this.dirty.values()) {
+    for (const { key, value } of this.cache.dirty.values()) {
       if ((from !== undefined && key < from) || (to !== undefined && key > to)) continue;
       if (value === null) merged.delete(key);
       else merged.set(key, value);
@@ -97,79 +75,55 @@ export class CachingKeyValueStore extends CachingLayer implements BytesKeyValueS
   }
 
   approximateNumEntries(): number {
-    return this.inner.approximateNumEntries() + this.dirty.size;
+    return this.inner.approximateNumEntries() + this.cache.dirty.size;
   }
 
-  restore(key: Buffer, value: Buffer | null): void {
-    this.inner.restore(key, value);
+  setFlushListener(listener: FlushListener): boolean {
+    this.cache.listener = listener;
+    return true;
   }
 
-  localCheckpoint(): StoreCheckpoint | undefined {
-    return this.inner.localCheckpoint();
+  override flush(): void {
+    this.cache.flush();
+    super.flush();
   }
 
-  writeSnapshot(): number | undefined {
-    return this.inner.writeSnapshot();
+  override close(): void {
+    this.cache.dirty.clear();
+    super.close();
   }
 
-  flush(): void {
-    this.flushCache();
-    this.inner.flush();
-  }
-
-  close(): void {
-    this.dirty.clear();
-    this.inner.close();
-  }
-
-  protected writeDown(entry: DirtyEntry): void {
-    const oldValue = this.listener ? (this.inner.get(entry.key) ?? null) : null;
+  private writeDown(entry: DirtyEntry): void {
+    const { listener } = this.cache;
+    const oldValue = listener ? (this.inner.get(entry.key) ?? null) : null;
     this.inner.put(entry.key, entry.value);
-    this.listener?.({ key: entry.key, newValue: entry.value, oldValue, timestamp: entry.timestamp });
+    listener?.({ key: entry.key, newValue: entry.value, oldValue, timestamp: entry.timestamp });
   }
 }
 
 /** Caching decorator for window stores; the cache key is window start + key. */
-export class CachingWindowStore extends CachingLayer implements BytesWindowStore {
-  constructor(
-    private readonly inner: BytesWindowStore,
-    maxEntries: number,
-  ) {
-    super(maxEntries);
-  }
+export class CachingWindowStore extends WrappedWindowStore<BytesWindowStore> implements BytesWindowStore {
+  private readonly cache: RecordCache;
 
-  get name(): string {
-    return this.inner.name;
-  }
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
-  get windowSizeMs(): number {
-    return this.inner.windowSizeMs;
-  }
-  get retentionMs(): number {
-    return this.inner.retentionMs;
-  }
-
-  init(context: StoreContext): void {
-    this.context = context;
-    this.inner.init(context);
+  constructor(inner: BytesWindowStore, maxEntries: number) {
+    super(inner);
+    this.cache = new RecordCache(maxEntries, (entry) => this.writeDown(entry));
   }
 
   fetch(key: KeyBytes, windowStart: number): Buffer | undefined {
-    const entry = this.dirty.get(`${windowStart}|${key}`);
+    const entry = this.cache.dirty.get(`${windowStart}|${key}`);
     if (entry !== undefined) return entry.value ?? undefined;
     return this.inner.fetch(key, windowStart);
   }
 
   put(key: KeyBytes, value: Buffer | null, windowStart: number): void {
     const timestamp = this.context.currentTimestamp();
-    this.cache(`${windowStart}|${key}`, { key, value, timestamp, windowStart });
+    this.cache.put(`${windowStart}|${key}`, { key, value, timestamp, windowStart });
   }
 
   fetchRange(key: KeyBytes, timeFrom: number, timeTo: number): Array<[number, Buffer]> {
     const merged = new Map(this.inner.fetchRange(key, timeFrom, timeTo));
-    for (const entry of this.dirty.values()) {
+    for (const entry of this.cache.dirty.values()) {
       if (entry.key !== key || entry.windowStart < timeFrom || entry.windowStart > timeTo) continue;
       if (entry.value === null) merged.delete(entry.windowStart);
       else merged.set(entry.windowStart, entry.value);
@@ -180,39 +134,33 @@ export class CachingWindowStore extends CachingLayer implements BytesWindowStore
   all(): Array<[KeyBytes, number, Buffer]> {
     const merged = new Map<string, [KeyBytes, number, Buffer]>();
     for (const row of this.inner.all()) merged.set(`${row[1]}|${row[0]}`, row);
-    for (const [id, entry] of this.dirty) {
+    for (const [id, entry] of this.cache.dirty) {
       if (entry.value === null) merged.delete(id);
       else merged.set(id, [entry.key, entry.windowStart, entry.value]);
     }
     return [...merged.values()].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
 
-  restore(changelogKey: Buffer, value: Buffer | null): void {
-    this.inner.restore(changelogKey, value);
+  setFlushListener(listener: FlushListener): boolean {
+    this.cache.listener = listener;
+    return true;
   }
 
-  localCheckpoint(): StoreCheckpoint | undefined {
-    return this.inner.localCheckpoint();
+  override flush(): void {
+    this.cache.flush();
+    super.flush();
   }
 
-  writeSnapshot(): number | undefined {
-    return this.inner.writeSnapshot();
+  override close(): void {
+    this.cache.dirty.clear();
+    super.close();
   }
 
-  flush(): void {
-    this.flushCache();
-    this.inner.flush();
-  }
-
-  close(): void {
-    this.dirty.clear();
-    this.inner.close();
-  }
-
-  protected writeDown(entry: DirtyEntry): void {
-    const oldValue = this.listener ? (this.inner.fetch(entry.key, entry.windowStart) ?? null) : null;
+  private writeDown(entry: DirtyEntry): void {
+    const { listener } = this.cache;
+    const oldValue = listener ? (this.inner.fetch(entry.key, entry.windowStart) ?? null) : null;
     this.inner.put(entry.key, entry.value, entry.windowStart);
-    this.listener?.({
+    listener?.({
       key: entry.key,
       newValue: entry.value,
       oldValue,

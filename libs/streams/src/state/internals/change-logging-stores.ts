@@ -4,10 +4,10 @@ import {
   FlushListener,
   fromKeyBytes,
   KeyBytes,
-  StoreCheckpoint,
   StoreContext,
   windowChangelogKey,
 } from './bytes-stores';
+import { WrappedStore, WrappedWindowStore } from './wrapped-store';
 
 /**
  * Writes every change to the store's compacted changelog topic
@@ -16,48 +16,31 @@ import {
  * moves or restarts replays it before processing (KIP-98 makes the writes part
  * of the task's transaction under exactly-once).
  */
-abstract class ChangeLoggingLayer {
-  protected context!: StoreContext;
-
-  protected log(key: Buffer, value: Buffer | null): void {
-    const { changelogTopic, partition, collector } = this.context;
-    if (changelogTopic === undefined) return;
-    collector.send({
-      topic: changelogTopic,
-      partition,
-      key,
-      value,
-      timestamp: this.context.currentTimestamp(),
-      headers: {},
-    });
-  }
+function logChange(context: StoreContext, key: Buffer, value: Buffer | null): void {
+  const { changelogTopic, partition, collector } = context;
+  if (changelogTopic === undefined) return;
+  collector.send({
+    topic: changelogTopic,
+    partition,
+    key,
+    value,
+    timestamp: context.currentTimestamp(),
+    headers: {},
+  });
 }
 
 /** Change-logging decorator for key-value stores. */
-export class ChangeLoggingKeyValueStore extends ChangeLoggingLayer implements BytesKeyValueStore {
-  constructor(private readonly inner: BytesKeyValueStore) {
-    super();
-  }
-
-  get name(): string {
-    return this.inner.name;
-  }
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
-
-  init(context: StoreContext): void {
-    this.context = context;
-    this.inner.init(context);
-  }
-
+export class ChangeLoggingKeyValueStore
+  extends WrappedStore<BytesKeyValueStore>
+  implements BytesKeyValueStore
+{
   get(key: KeyBytes): Buffer | undefined {
     return this.inner.get(key);
   }
 
   put(key: KeyBytes, value: Buffer | null): void {
     this.inner.put(key, value);
-    this.log(fromKeyBytes(key), value);
+    logChange(this.context, fromKeyBytes(key), value);
   }
 
   range(from: KeyBytes | undefined, to: KeyBytes | undefined): Array<[KeyBytes, Buffer]> {
@@ -68,62 +51,23 @@ export class ChangeLoggingKeyValueStore extends ChangeLoggingLayer implements By
     return this.inner.approximateNumEntries();
   }
 
-  restore(key: Buffer, value: Buffer | null): void {
-    this.inner.restore(key, value);
-  }
-
   setFlushListener(listener: FlushListener): boolean {
     return this.inner.setFlushListener(listener);
-  }
-
-  localCheckpoint(): StoreCheckpoint | undefined {
-    return this.inner.localCheckpoint();
-  }
-
-  writeSnapshot(): number | undefined {
-    return this.inner.writeSnapshot();
-  }
-
-  flush(): void {
-    this.inner.flush();
-  }
-
-  close(): void {
-    this.inner.close();
   }
 }
 
 /** Change-logging decorator for window stores; the changelog key is key + window start. */
-export class ChangeLoggingWindowStore extends ChangeLoggingLayer implements BytesWindowStore {
-  constructor(private readonly inner: BytesWindowStore) {
-    super();
-  }
-
-  get name(): string {
-    return this.inner.name;
-  }
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
-  get windowSizeMs(): number {
-    return this.inner.windowSizeMs;
-  }
-  get retentionMs(): number {
-    return this.inner.retentionMs;
-  }
-
-  init(context: StoreContext): void {
-    this.context = context;
-    this.inner.init(context);
-  }
-
+export class ChangeLoggingWindowStore
+  extends WrappedWindowStore<BytesWindowStore>
+  implements BytesWindowStore
+{
   fetch(key: KeyBytes, windowStart: number): Buffer | undefined {
     return this.inner.fetch(key, windowStart);
   }
 
   put(key: KeyBytes, value: Buffer | null, windowStart: number): void {
     this.inner.put(key, value, windowStart);
-    this.log(windowChangelogKey(key, windowStart), value);
+    logChange(this.context, windowChangelogKey(key, windowStart), value);
   }
 
   fetchRange(key: KeyBytes, timeFrom: number, timeTo: number): Array<[number, Buffer]> {
@@ -134,27 +78,7 @@ export class ChangeLoggingWindowStore extends ChangeLoggingLayer implements Byte
     return this.inner.all();
   }
 
-  restore(changelogKey: Buffer, value: Buffer | null): void {
-    this.inner.restore(changelogKey, value);
-  }
-
   setFlushListener(listener: FlushListener): boolean {
     return this.inner.setFlushListener(listener);
-  }
-
-  localCheckpoint(): StoreCheckpoint | undefined {
-    return this.inner.localCheckpoint();
-  }
-
-  writeSnapshot(): number | undefined {
-    return this.inner.writeSnapshot();
-  }
-
-  flush(): void {
-    this.inner.flush();
-  }
-
-  close(): void {
-    this.inner.close();
   }
 }

@@ -3,12 +3,14 @@ import { KeyValue, KeyValueStore, Windowed, WindowStore, WindowValue } from '../
 import {
   BytesKeyValueStore,
   BytesWindowStore,
+  FlushListener,
   fromKeyBytes,
   KeyBytes,
   StoreCheckpoint,
   StoreContext,
   toKeyBytes,
 } from './bytes-stores';
+import { WrappedStore, WrappedWindowStore } from './wrapped-store';
 
 /** A typed change leaving a cache: what the flush listener of a processor receives. */
 export interface TypedFlushedEntry<K, V> {
@@ -35,29 +37,37 @@ export interface TaskStore {
   approximateNumEntries(): number;
 }
 
+/** Turns a typed flush listener into the byte-level one the cache calls. */
+function typedFlushListener<K, V>(
+  listener: (entry: TypedFlushedEntry<K, V>) => void,
+  keySerde: Serde<K>,
+  valueSerde: Serde<V>,
+  store: string,
+): FlushListener {
+  return (e) =>
+    listener({
+      key: keySerde.deserialize(fromKeyBytes(e.key), store),
+      newValue: e.newValue === null ? null : valueSerde.deserialize(e.newValue, store),
+      oldValue: e.oldValue === null ? null : valueSerde.deserialize(e.oldValue, store),
+      timestamp: e.timestamp,
+      ...(e.windowStart === undefined ? {} : { windowStart: e.windowStart }),
+    });
+}
+
 /**
  * Outermost layer: serdes and operation counts. Serialization happens here,
  * once, so every inner layer (cache, changelog, inner store) works on bytes.
  */
-export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, TaskStore {
-  private context!: StoreContext;
-
+export class MeteredKeyValueStore<K, V>
+  extends WrappedStore<BytesKeyValueStore>
+  implements KeyValueStore<K, V>, TaskStore
+{
   constructor(
-    private readonly inner: BytesKeyValueStore,
+    inner: BytesKeyValueStore,
     private readonly keySerde: Serde<K>,
     private readonly valueSerde: Serde<V>,
-  ) {}
-
-  get name(): string {
-    return this.inner.name;
-  }
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
-
-  init(context: StoreContext): void {
-    this.context = context;
-    this.inner.init(context);
+  ) {
+    super(inner);
   }
 
   get(key: K): V | undefined {
@@ -96,34 +106,9 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, TaskStor
 
   /** Registers a typed listener for cache flushes; false when caching is disabled. */
   setFlushListener(listener: (entry: TypedFlushedEntry<K, V>) => void): boolean {
-    return this.inner.setFlushListener((e) =>
-      listener({
-        key: this.keySerde.deserialize(fromKeyBytes(e.key), this.name),
-        newValue: e.newValue === null ? null : this.valueSerde.deserialize(e.newValue, this.name),
-        oldValue: e.oldValue === null ? null : this.valueSerde.deserialize(e.oldValue, this.name),
-        timestamp: e.timestamp,
-      }),
+    return this.inner.setFlushListener(
+      typedFlushListener(listener, this.keySerde, this.valueSerde, this.name),
     );
-  }
-
-  restore(key: Buffer, value: Buffer | null): void {
-    this.inner.restore(key, value);
-  }
-
-  localCheckpoint(): StoreCheckpoint | undefined {
-    return this.inner.localCheckpoint();
-  }
-
-  writeSnapshot(): number | undefined {
-    return this.inner.writeSnapshot();
-  }
-
-  flush(): void {
-    this.inner.flush();
-  }
-
-  close(): void {
-    this.inner.close();
   }
 
   private keyBytes(key: K): KeyBytes {
@@ -139,31 +124,16 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, TaskStor
 }
 
 /** Outermost window layer: serdes and operation counts. */
-export class MeteredWindowStore<K, V> implements WindowStore<K, V>, TaskStore {
-  private context!: StoreContext;
-
+export class MeteredWindowStore<K, V>
+  extends WrappedWindowStore<BytesWindowStore>
+  implements WindowStore<K, V>, TaskStore
+{
   constructor(
-    private readonly inner: BytesWindowStore,
+    inner: BytesWindowStore,
     private readonly keySerde: Serde<K>,
     private readonly valueSerde: Serde<V>,
-  ) {}
-
-  get name(): string {
-    return this.inner.name;
-  }
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
-  get windowSizeMs(): number {
-    return this.inner.windowSizeMs;
-  }
-  get retentionMs(): number {
-    return this.inner.retentionMs;
-  }
-
-  init(context: StoreContext): void {
-    this.context = context;
-    this.inner.init(context);
+  ) {
+    super(inner);
   }
 
   fetch(key: K, windowStart: number): V | undefined {
@@ -199,35 +169,9 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V>, TaskStore {
 
   /** Registers a typed listener for cache flushes; false when caching is disabled. */
   setFlushListener(listener: (entry: TypedFlushedEntry<K, V>) => void): boolean {
-    return this.inner.setFlushListener((e) =>
-      listener({
-        key: this.keySerde.deserialize(fromKeyBytes(e.key), this.name),
-        newValue: e.newValue === null ? null : this.valueSerde.deserialize(e.newValue, this.name),
-        oldValue: e.oldValue === null ? null : this.valueSerde.deserialize(e.oldValue, this.name),
-        timestamp: e.timestamp,
-        ...(e.windowStart === undefined ? {} : { windowStart: e.windowStart }),
-      }),
+    return this.inner.setFlushListener(
+      typedFlushListener(listener, this.keySerde, this.valueSerde, this.name),
     );
-  }
-
-  restore(key: Buffer, value: Buffer | null): void {
-    this.inner.restore(key, value);
-  }
-
-  localCheckpoint(): StoreCheckpoint | undefined {
-    return this.inner.localCheckpoint();
-  }
-
-  writeSnapshot(): number | undefined {
-    return this.inner.writeSnapshot();
-  }
-
-  flush(): void {
-    this.inner.flush();
-  }
-
-  close(): void {
-    this.inner.close();
   }
 
   private keyBytes(key: K): KeyBytes {
