@@ -224,7 +224,7 @@ export class KafkaStreams {
     const state = this.state;
     if (state !== StreamsState.REBALANCING && state !== StreamsState.RUNNING) return;
     this.stateMachine.transition(
-      this.thread.tasks.allRunning ? StreamsState.RUNNING : StreamsState.REBALANCING,
+      this.thread.inGroup && this.thread.tasks.allRunning ? StreamsState.RUNNING : StreamsState.REBALANCING,
     );
   }
 

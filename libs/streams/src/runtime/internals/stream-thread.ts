@@ -42,6 +42,12 @@ export class StreamThread {
   private joinRequests = 0;
   /** `joinRequests` when the last join completed (GROUP_JOIN); smaller means a rejoin is under way. */
   private joinedAt = 0;
+  /**
+   * True from an assignment (GROUP_JOIN) until the consumer leaves the group: a rebalance starts
+   * (REBALANCING) or the consumer crashes (CRASH; kafkajs then restarts it, or we do). Readiness
+   * requires it: tasks that still run while the consumer is out of the group fetch nothing.
+   */
+  private member = false;
 
   constructor(
     kafka: Kafka,
@@ -93,7 +99,13 @@ export class StreamThread {
       onTaskStatus: () => listener.onTaskStatus(),
       onFatal: (err) => this.fail(err),
       canCommitOffsets: () => this.joinRequests === this.joinedAt,
+      inGroup: () => this.member,
     });
+  }
+
+  /** Whether the consumer holds its current assignment (joined, and not rejoining or restarting since). */
+  get inGroup(): boolean {
+    return this.member;
   }
 
   /** The consumer, for group membership queries. */
@@ -120,6 +132,7 @@ export class StreamThread {
         }
       }
       this.joinedAt = this.joinRequests;
+      this.member = true;
       this.tasks.markRevoked(ids);
       void this.serial(() => this.tasks.assign(ids)).then(
         () => this.listener.onAssignment(),
@@ -143,11 +156,16 @@ export class StreamThread {
     // means the new owner reprocesses that tail (duplicates, never loss). Exactly-once commits regardless:
     // per-task transactional ids fence a late commit (see TaskManager.assign).
     this.consumer.on(REBALANCING, () => {
+      this.member = false;
       this.listener.onRebalance();
       void this.serial(() => this.tasks.commitAll()).catch((err: unknown) => this.fail(err));
     });
     this.consumer.on(CRASH, ({ payload }) => {
-      if (payload.restart || this.stopped) return;
+      if (this.stopped) return;
+      // Out of the group until the restarted consumer joins again: not ready meanwhile.
+      this.member = false;
+      this.listener.onRebalance();
+      if (payload.restart) return;
       if (classifyError(payload.error) !== 'retriable') {
         this.fail(payload.error);
         return;

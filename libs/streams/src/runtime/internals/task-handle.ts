@@ -73,6 +73,12 @@ export interface TaskManagerDeps {
    * committed then; see the README's "Rebalances and revocation".
    */
   canCommitOffsets?(): boolean;
+  /**
+   * False from a consumer crash (or a rebalance) until the next assignment.
+   * Between kafkajs' crash and its restart the consumer has no group and
+   * `seek` throws; see TaskManager's positionInputs.
+   */
+  inGroup?(): boolean;
 }
 
 /** kafkajs header values may be arrays or undefined; tasks see the first value of each. */

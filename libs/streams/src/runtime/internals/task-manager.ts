@@ -361,7 +361,24 @@ export class TaskManager {
       if (handle.closed) return;
       handle.positions.set(topic, offset);
       handle.committed.set(topic, offset);
-      this.deps.consumer().seek({ topic, partition: task.partition, offset: String(offset) });
+      this.seek(topic, task.partition, offset);
+    }
+  }
+
+  /**
+   * Positions the consumer on a task's input. A task revived while kafkajs
+   * restarts its crashed consumer (a broker outage) finds no consumer group:
+   * kafkajs' seek throws "Consumer group was not initialized". Nothing is lost
+   * by skipping it then: the restarted consumer joins afresh and fetches from
+   * the group's committed offsets, which is where this seek would have put it
+   * (the task cannot commit before it runs). In the group, a failed seek is
+   * still an error.
+   */
+  private seek(topic: string, partition: number, offset: number): void {
+    try {
+      this.deps.consumer().seek({ topic, partition, offset: String(offset) });
+    } catch (err) {
+      if (this.deps.inGroup?.() ?? true) throw err;
     }
   }
 

@@ -10,6 +10,7 @@
 import {
   Kafka,
   KafkaJSConnectionError,
+  KafkaJSNonRetriableError,
   KafkaJSNumberOfRetriesExceeded,
   KafkaJSProtocolError,
   TopicMessages,
@@ -337,6 +338,64 @@ describe('TaskManager recovery from commit failures', () => {
     expect(cluster.seeks.at(-1)).toEqual({ topic: REPARTITION, offset: '6' });
     expect(manager.allRunning).toBe(true);
     expect(fatal).toEqual([]);
+  });
+
+  describe('a task revived while kafkajs restarts its crashed consumer (no consumer group: seek throws)', () => {
+    /**
+     * Commits at 12, processes to 18, then the consumer crashes (kafkajs will restart it) and the
+     * commit fails: the task is revived before the consumer is back. `inGroup` is what the thread
+     * reports meanwhile (false after a crash; true would mean the seek failed for another reason).
+     */
+    async function reviveDuringRestart(inGroup: boolean) {
+      const cluster = new FakeCluster();
+      const refusedSeeks: string[] = [];
+      let consumerDown = false;
+      const h = harness('exactly_once_v2', cluster, {
+        consumer: () =>
+          ({
+            seek: ({ topic, offset }: { topic: string; offset: string }) => {
+              if (!consumerDown) return void cluster.seeks.push({ topic, offset });
+              refusedSeeks.push(offset); // kafkajs between a crash and its restart:
+              throw new KafkaJSNonRetriableError(
+                'Consumer group was not initialized, consumer#run must be called first',
+              );
+            },
+          }) as never,
+        inGroup: () => !consumerDown || inGroup,
+      });
+      await h.manager.assign(new Set([TASK]));
+      await h.process(await h.current(), 0, 12);
+      await h.manager.commitAll();
+      await h.process(await h.current(), 12, 18);
+      consumerDown = true;
+      cluster.faults.push({ step: 'commit', error: outage() }, { step: 'abort', error: outage() });
+      await h.manager.commitAll();
+      const revived = h.manager.handles.get(TASK) as TaskHandle;
+      return { ...h, revived, ready: await revived.ready, refusedSeeks };
+    }
+
+    it('out of the group: the revive goes on, positioned at the committed offset, and the output stays exact', async () => {
+      const { revived, ready, refusedSeeks, fatal, manager, process, cluster, sums } =
+        await reviveDuringRestart(false);
+      expect(refusedSeeks).toEqual(['12']); // tried, and kafkajs refused it
+      expect(fatal).toEqual([]);
+      expect(ready).toBe(true);
+      expect(revived.positions.get(REPARTITION)).toBe(12);
+      expect(sums(revived)).toEqual({ k0: 4, k1: 4, k2: 4 }); // re-restored: the aborted updates are gone
+      // The restarted consumer fetches from the committed offset 12.
+      await process(revived, 12, 24);
+      await manager.commitAll();
+      expect(fatal).toEqual([]);
+      expect(cluster.latest('out')).toEqual({ k0: 8, k1: 8, k2: 8 });
+      expect(cluster.offsets.get(REPARTITION)).toBe(24);
+    });
+
+    it('in the group, a failed seek still fails the instance', async () => {
+      const { ready, fatal } = await reviveDuringRestart(true);
+      expect(ready).toBe(false);
+      expect(fatal).toHaveLength(1);
+      expect(String(fatal[0])).toContain('Consumer group was not initialized');
+    });
   });
 
   it('exactly_once_v2: a fatal error still fails the instance, once, and the failed producer is never reused', async () => {
