@@ -128,7 +128,9 @@ describe('inventory-dashboard alerting with several instances', () => {
       `the ${expected.length} crossings of ${prefix}`,
       async () => {
         const got = new Set(await raised(prefix));
-        return expected.every((c) => got.has(c)) ? true : undefined;
+        const missing = expected.filter((c) => !got.has(c));
+        if (missing.length > 0) throw new Error(`${missing.length} missing: ${missing.join(', ')}`);
+        return true;
       },
       timeoutMs,
       500,
@@ -154,8 +156,8 @@ describe('inventory-dashboard alerting with several instances', () => {
     expect(fromA).toBeGreaterThan(0);
     expect(fromB).toBeGreaterThan(0);
     expect(fromA + fromB - before).toBe(STORES * CROSSINGS.length);
-    const notOwner = await a.get(DashboardMetrics).alertsNotOwner.get();
-    expect(notOwner.values.reduce((n, v) => n + v.value, 0)).toBeGreaterThan(0);
+    // (Not asserted: that each kept the other's crossings pending. When its view lags, a replica reads
+    // the owner's alert back before it sees the snapshot, and then has nothing to keep.)
   });
 
   it('loses nothing when an instance stops mid-stream, and raises exactly once once the survivor owns all', async () => {
