@@ -29,6 +29,14 @@ const CROSSINGS: Array<[step: number, level: string]> = [
   [4, 'LOW'],
 ];
 const workspaceRoot = join(__dirname, '../../..');
+/**
+ * Event times (`updatedAt`, and so the alerts' record timestamps) two hours in
+ * the past, each scenario at an offset from it. Not near 1970: Kafka deletes a
+ * segment whose newest record is older than retention.ms (7 days), so alerts
+ * stamped 1970 vanished from the topic whenever the broker's retention check
+ * ran during a test (the missing crossings, and empty reads, seen under load).
+ */
+const EPOCH = Date.now() - 2 * 3_600_000;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -148,9 +156,9 @@ describe('inventory-dashboard alerting with several instances', () => {
     await partitionsShared([a, b]);
     const before = (await published(a)) + (await published(b));
 
-    await drive('steady', 1_000_000);
-    const alerts = await allRaised('steady', 1_000_000);
-    expect(alerts).toEqual(expectedCrossings('steady', 1_000_000)); // exactly once each
+    await drive('steady', EPOCH + 1_000_000);
+    const alerts = await allRaised('steady', EPOCH + 1_000_000);
+    expect(alerts).toEqual(expectedCrossings('steady', EPOCH + 1_000_000)); // exactly once each
     // Both published (each its partitions' share), together exactly the crossings.
     const [fromA, fromB] = [await published(a), await published(b)];
     expect(fromA).toBeGreaterThan(0);
@@ -163,7 +171,7 @@ describe('inventory-dashboard alerting with several instances', () => {
   it('loses nothing when an instance stops mid-stream, and raises exactly once once the survivor owns all', async () => {
     const [a, b] = apps as [INestApplication, INestApplication];
     let stopping: Promise<void> | undefined;
-    await drive('handover', 2_000_000, async (step) => {
+    await drive('handover', EPOCH + 2_000_000, async (step) => {
       if (step === 1) stopping = b.close(); // while crossings keep coming
     });
     await stopping;
@@ -173,13 +181,17 @@ describe('inventory-dashboard alerting with several instances', () => {
       () => (owned(a).length === PARTITIONS ? true : undefined),
       30_000,
     );
-    const handedOver = await allRaised('handover', 2_000_000);
-    expect(new Set(handedOver)).toEqual(new Set(expectedCrossings('handover', 2_000_000)));
+    const handedOver = await allRaised('handover', EPOCH + 2_000_000);
+    expect(new Set(handedOver)).toEqual(new Set(expectedCrossings('handover', EPOCH + 2_000_000)));
     // A graceful stop gives ownership up before leaving: no duplicate is expected, but one is allowed.
-    expect(handedOver.length - expectedCrossings('handover', 2_000_000).length).toBeLessThanOrEqual(STORES);
+    expect(handedOver.length - expectedCrossings('handover', EPOCH + 2_000_000).length).toBeLessThanOrEqual(
+      STORES,
+    );
 
-    await drive('alone', 3_000_000);
-    expect(await allRaised('alone', 3_000_000)).toEqual(expectedCrossings('alone', 3_000_000));
+    await drive('alone', EPOCH + 3_000_000);
+    expect(await allRaised('alone', EPOCH + 3_000_000)).toEqual(
+      expectedCrossings('alone', EPOCH + 3_000_000),
+    );
   });
 
   it('loses nothing when an instance process joins, and when it is SIGKILLed, mid-stream', async () => {
@@ -195,7 +207,7 @@ describe('inventory-dashboard alerting with several instances', () => {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     // Crossings keep coming while it starts, replays and joins (a scale-up).
-    await drive('scaleup', 3_500_000, () => new Promise((r) => setTimeout(r, 700)));
+    await drive('scaleup', EPOCH + 3_500_000, () => new Promise((r) => setTimeout(r, 700)));
     // The process owns some partitions (its gauge), the in-process instance the rest.
     await waitFor(
       'the process to take a share of the partitions',
@@ -208,14 +220,14 @@ describe('inventory-dashboard alerting with several instances', () => {
       60_000,
       250,
     );
-    const scaledUp = await allRaised('scaleup', 3_500_000);
-    expect(new Set(scaledUp)).toEqual(new Set(expectedCrossings('scaleup', 3_500_000)));
+    const scaledUp = await allRaised('scaleup', EPOCH + 3_500_000);
+    expect(new Set(scaledUp)).toEqual(new Set(expectedCrossings('scaleup', EPOCH + 3_500_000)));
 
-    await drive('two', 4_000_000);
-    expect(await allRaised('two', 4_000_000)).toEqual(expectedCrossings('two', 4_000_000));
+    await drive('two', EPOCH + 4_000_000);
+    expect(await allRaised('two', EPOCH + 4_000_000)).toEqual(expectedCrossings('two', EPOCH + 4_000_000));
 
     const killed = new Promise((resolve) => child?.once('exit', resolve));
-    await drive('killed', 5_000_000, async (step) => {
+    await drive('killed', EPOCH + 5_000_000, async (step) => {
       if (step === 1) {
         child?.kill('SIGKILL');
         await killed;
@@ -223,14 +235,16 @@ describe('inventory-dashboard alerting with several instances', () => {
       }
     });
     // Its partitions come back after the session timeout (6 s here); what it left is raised then.
-    const afterKill = await allRaised('killed', 5_000_000, 45_000);
-    expect(new Set(afterKill)).toEqual(new Set(expectedCrossings('killed', 5_000_000)));
+    const afterKill = await allRaised('killed', EPOCH + 5_000_000, 45_000);
+    expect(new Set(afterKill)).toEqual(new Set(expectedCrossings('killed', EPOCH + 5_000_000)));
     expect(owned(a)).toHaveLength(PARTITIONS);
     // The crossings sent after the kill on its partitions were raised by the survivor, from pending.
     const takenOver = await a.get(DashboardMetrics).alertsTakenOver.get();
     expect(takenOver.values.reduce((n, v) => n + v.value, 0)).toBeGreaterThan(0);
 
-    await drive('after', 6_000_000);
-    expect(await allRaised('after', 6_000_000)).toEqual(expectedCrossings('after', 6_000_000));
+    await drive('after', EPOCH + 6_000_000);
+    expect(await allRaised('after', EPOCH + 6_000_000)).toEqual(
+      expectedCrossings('after', EPOCH + 6_000_000),
+    );
   });
 });

@@ -16,7 +16,7 @@ import {
 } from '@eda/events';
 import { RetryTopology } from '@eda/kafka';
 import { uniqueName, type KafkaTestContext } from '@eda/testing';
-import type { Admin, IHeaders, Producer } from 'kafkajs';
+import type { IHeaders, Producer } from 'kafkajs';
 
 /** One record read back. */
 export interface ReadRecord {
@@ -163,28 +163,11 @@ export class DashboardTopics {
     return this.serdes.alert.decode(value);
   }
 
-  /**
-   * The topic's offsets per partition. Every topic here has partitions, so an
-   * empty answer means kafkajs' cached metadata lacks the topic (a refresh for
-   * other topics replaces it). Under load a read once returned no records right
-   * after one that returned them all, which this explains. Refresh the metadata
-   * and ask again; fail rather than report an empty topic.
-   */
-  private async offsets(admin: Admin, topic: string) {
-    for (let attempt = 1; ; attempt++) {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      if (offsets.length > 0) return offsets;
-      if (attempt === 5) throw new Error(`kafkajs reports no partitions for ${topic}`);
-      await admin.fetchTopicMetadata({ topics: [topic] });
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-
   /** Every record of `topic` now (up to the high watermarks), with headers as strings. */
   async read(topic: string): Promise<ReadRecord[]> {
     const admin = await this.context.connectedAdmin();
     const ends = new Map<number, bigint>();
-    for (const p of await this.offsets(admin, topic)) {
+    for (const p of await admin.fetchTopicOffsets(topic)) {
       if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
     }
     const records: ReadRecord[] = [];
