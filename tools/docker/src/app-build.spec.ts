@@ -32,6 +32,7 @@ describe('app build', () => {
   it.each([
     ['libs/kafka/src/topics/topic-catalog.spec.ts', true],
     ['libs/kafka/src/x.int-spec.ts', true],
+    ['apps/inventory-aggregator/src/broker-crash.fault-spec.ts', true],
     ['libs/streams/src/runtime/eos-worker.fixture.ts', true],
     ['apps/store-simulator/src/testing/items-topic.fixture.ts', true],
     ['libs/streams/src/testing/index.ts', true],

@@ -30,8 +30,11 @@ import {
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { transformSync, type Options } from '@swc/core';
 
-/** Tests, test fixtures and harnesses, benchmarks: never part of an artefact. */
-export const EXCLUDED_SOURCE = /\.(int-)?spec(-support)?\.ts$|\.fixture\.ts$|\.bench\.ts$|(^|\/)testing\//;
+/**
+ * Tests of every kind (`*.spec.ts`, `*.int-spec.ts`, `*.fault-spec.ts`, ...), test
+ * fixtures and harnesses, benchmarks: never part of an artefact.
+ */
+export const EXCLUDED_SOURCE = /\.([a-z]+-)?spec(-support)?\.ts$|\.fixture\.ts$|\.bench\.ts$|(^|\/)testing\//;
 
 /** Where an app's build goes, relative to the workspace root. */
 export function appOutDir(app: string): string {
