@@ -6,6 +6,10 @@
 //                               to the native stack or starts it. Jest runs a
 //                               project's globalSetup only when one of its tests
 //                               is selected, so unit-only runs never start a JVM.
+//   fault        *.fault-spec.ts  only with EDA_FAULT_SUITE=true (the `fault`
+//                               target): kills and restarts the processes of a
+//                               dedicated stack (libs/testing/src/faults), so it
+//                               never runs inside `npm test`.
 const { join } = require('node:path');
 const { readFileSync } = require('node:fs');
 
@@ -86,6 +90,18 @@ function jestConfig(projectDir) {
         setupFilesAfterEnv: [join(workspaceRoot, 'libs/testing/src/jest/integration-setup.ts')],
         slowTestThreshold: 15,
       },
+      ...(process.env.EDA_FAULT_SUITE === 'true'
+        ? [
+            {
+              ...common(projectDir),
+              displayName: `${name}:fault`,
+              testMatch: ['<rootDir>/**/*.fault-spec.ts'],
+              globalSetup: join(workspaceRoot, 'libs/testing/src/jest/fault-setup.ts'),
+              globalTeardown: join(workspaceRoot, 'libs/testing/src/jest/fault-teardown.ts'),
+              setupFilesAfterEnv: [join(workspaceRoot, 'libs/testing/src/jest/integration-setup.ts')],
+            },
+          ]
+        : []),
     ],
   };
 }

@@ -170,7 +170,8 @@ start_process() {
   fi
   mkdir -p "$STACK_DIR/logs"
   # setsid: the service outlives the shell that started it and ignores its Ctrl-C.
-  setsid "$@" >"$(log_file "$name")" 2>&1 </dev/null &
+  # 9>&-: the service must not inherit the lock of serialize(), or it would hold it for its lifetime.
+  setsid "$@" >"$(log_file "$name")" 2>&1 </dev/null 9>&- &
   echo $! >"$(pid_file "$name")"
 }
 
@@ -348,9 +349,18 @@ cmd_logs() {
   tail -n 100 $follow "${files[@]}"
 }
 
+# One up or down at a time per stack dir: two concurrent starts would race for the
+# same data dir and pid file (a test harness restarting a killed broker while
+# another process runs `up`, say).
+serialize() {
+  mkdir -p "$STACK_DIR"
+  exec 9>"$STACK_DIR/.lock"
+  flock -w 300 9 || die "another stack.sh holds $STACK_DIR/.lock for over 300s"
+}
+
 case "${1:-}" in
-  up) cmd_up ;;
-  down) cmd_down ;;
+  up) serialize; cmd_up ;;
+  down) serialize; cmd_down ;;
   status) cmd_status ;;
   logs) shift; cmd_logs "$@" ;;
   # The broker's classpath, for Kafka's own tools (tools/bench runs kafka-producer-perf-test with it).

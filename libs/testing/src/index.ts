@@ -9,3 +9,10 @@ export { uniqueName } from './unique-names';
 export { KafkaTestContext, type TestTopicOptions } from './kafka-test-context';
 export { waitFor } from './wait-for';
 export { tcpReachable, registryReachable } from './probe';
+export {
+  FaultStack,
+  faultStackEnv,
+  faultStackLayout,
+  type FaultService,
+  type FaultStackLayout,
+} from './faults/fault-stack';
