@@ -87,13 +87,14 @@ export default [
   },
   {
     // In a test, a wrong non-null assertion fails the test, which is the point.
-    files: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.fault-spec.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
-    // The integration harness is for tests; production code must not ship it.
+    // The integration harness is for tests and their fixtures (which no build ships:
+    // tools/docker/src/app-build.ts); production code must not import it.
     files: ['{apps,libs}/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', 'libs/testing/**'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.fault-spec.ts', '**/*.fixture.ts', 'libs/testing/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -101,7 +102,8 @@ export default [
           paths: [
             {
               name: '@eda/testing',
-              message: 'The test harness is for *.spec.ts and *.int-spec.ts files only.',
+              message:
+                'The test harness is for tests (*.spec.ts, *.int-spec.ts, *.fault-spec.ts) and *.fixture.ts files only.',
             },
           ],
         },

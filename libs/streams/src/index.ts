@@ -12,6 +12,7 @@ export { WindowedSerdes } from './serdes/windowed-serde';
 export {
   PunctuationType,
   recordTimestampExtractor,
+  silentStreamsLogger,
   type Cancellable,
   type Processor,
   type ProcessorContext,
@@ -20,6 +21,7 @@ export {
   type RecordHeaders,
   type RecordMetadata,
   type StreamRecord,
+  type StreamsLogger,
   type TimestampExtractor,
 } from './processor/api';
 export { Topology, type SinkOptions, type SourceOptions, type InternalTopicKind } from './processor/topology';

@@ -39,6 +39,18 @@ export interface Cancellable {
   cancel(): void;
 }
 
+/**
+ * Where the engine and processors log (Kafka Streams logs through SLF4J).
+ * pino's and most structured loggers' `(fields, message)` methods fit as
+ * they are; the default discards everything.
+ */
+export interface StreamsLogger {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+/** A logger that discards everything (the default). */
+export const silentStreamsLogger: StreamsLogger = { warn: () => undefined };
+
 /** What a processor sees of its task. */
 export interface ProcessorContext<KOut = unknown, VOut = unknown> {
   readonly applicationId: string;
@@ -57,6 +69,8 @@ export interface ProcessorContext<KOut = unknown, VOut = unknown> {
   currentSystemTimeMs(): number;
   /** The instance's metrics; processors count dropped records here. */
   readonly metrics: StreamsMetrics;
+  /** The instance's logger (`logger` in the config; silent by default). */
+  readonly logger: StreamsLogger;
 }
 
 /** A record processor. One instance per task; `init` runs before the first record. */

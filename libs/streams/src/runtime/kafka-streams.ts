@@ -179,6 +179,11 @@ export class KafkaStreams {
     return this.streamsMetrics.snapshot();
   }
 
+  /** Dropped records by reason (`duplicate`, `late`, `deserialization`, ...). */
+  droppedByReason(): Record<string, number> {
+    return this.streamsMetrics.droppedRecords.totalsByReason;
+  }
+
   /** Re-reads which instance owns which task, from the group's member metadata and assignments. */
   async refreshHosts(): Promise<void> {
     const admin = this.thread?.adminClient;

@@ -1,3 +1,4 @@
+import { silentStreamsLogger, type StreamsLogger } from '../processor/api';
 import type { KafkaConfig } from 'kafkajs';
 import { StreamsConfigError } from '../errors';
 import { DeadLetterHeadersFn, DeadLetterQueue } from '../processor/internals/dead-letter-queue';
@@ -56,6 +57,8 @@ export interface StreamsConfig {
   readonly 'repartition.purge.interval.ms'?: number;
   /** Extra kafkajs client settings (SSL, SASL, logging); `brokers` here is used if `bootstrap.servers` is absent. */
   readonly kafka?: Partial<KafkaConfig>;
+  /** Where the engine and processors log warnings (a late record dropped, say); silent by default. */
+  readonly logger?: StreamsLogger;
 }
 
 /** A validated configuration with defaults applied. */
@@ -75,6 +78,7 @@ export interface ResolvedStreamsConfig {
   readonly sessionTimeoutMs: number;
   readonly repartitionPurgeIntervalMs: number;
   readonly kafka: Partial<KafkaConfig>;
+  readonly logger: StreamsLogger;
 }
 
 /** Validates `config` once, at construction, so a bad value fails fast with its name. */
@@ -131,6 +135,7 @@ export function resolveStreamsConfig(config: StreamsConfig): ResolvedStreamsConf
     sessionTimeoutMs: config['session.timeout.ms'] ?? 10_000,
     repartitionPurgeIntervalMs: purgeIntervalMs,
     kafka: config.kafka ?? {},
+    logger: config.logger ?? silentStreamsLogger,
   };
 }
 

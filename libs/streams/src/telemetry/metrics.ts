@@ -6,6 +6,7 @@ export const METER_NAME = '@eda/streams';
 /** A counter that reports to OpenTelemetry and keeps a local total (for tests and `metricsSnapshot()`). */
 export class TotalCounter {
   private value = 0;
+  private readonly byReason = new Map<string, number>();
 
   constructor(
     private readonly instrument: Counter | UpDownCounter,
@@ -14,12 +15,58 @@ export class TotalCounter {
 
   add(n: number, extra?: Attributes): void {
     this.value += n;
+    const reason = extra?.['reason'];
+    if (typeof reason === 'string') this.byReason.set(reason, (this.byReason.get(reason) ?? 0) + n);
     this.instrument.add(n, extra ? { ...this.attributes, ...extra } : this.attributes);
   }
 
   get total(): number {
     return this.value;
   }
+
+  /** Totals by the `reason` attribute (for counters that carry one, such as drops). */
+  get totalsByReason(): Record<string, number> {
+    return Object.fromEntries(this.byReason);
+  }
+}
+
+/**
+ * A counter of one exactly-once task whose counts wait for its transaction:
+ * {@link commit} adds them to the instance's counter, {@link discard} drops
+ * them when the transaction aborts and the task reprocesses from its last
+ * commit. Otherwise a broker outage would count a duplicate, a late record or
+ * a dead-lettered one once per attempt, though its effect happened once.
+ */
+export class HeldCounter {
+  private readonly pending = new Map<string, { n: number; extra: Attributes | undefined }>();
+
+  constructor(private readonly target: TotalCounter) {}
+
+  add(n: number, extra?: Attributes): void {
+    const key = extra === undefined ? '' : JSON.stringify(extra);
+    const entry = this.pending.get(key);
+    if (entry) entry.n += n;
+    else this.pending.set(key, { n, extra });
+  }
+
+  commit(): void {
+    for (const { n, extra } of this.pending.values()) this.target.add(n, extra);
+    this.pending.clear();
+  }
+
+  discard(): void {
+    this.pending.clear();
+  }
+}
+
+/** The held counters of one exactly-once task: see {@link StreamsMetrics.heldForTask}. */
+export interface HeldTaskMetrics {
+  /** What the task's processors count into. */
+  readonly metrics: StreamsMetrics;
+  /** After the task's transaction committed. */
+  commit(): void;
+  /** After it aborted (the task is closed dirty and reprocesses). */
+  discard(): void;
 }
 
 /**
@@ -31,7 +78,11 @@ export class TotalCounter {
 export class StreamsMetrics {
   /** Records processed [process-total; a backend derives process-rate]. */
   readonly recordsProcessed: TotalCounter;
-  /** Records dropped, by `reason` (late, expired, deserialization) [dropped-records-total]. */
+  /**
+   * Records dropped, by `reason` [dropped-records-total]: `duplicate` (deduplicate), `late` (a
+   * window closed in stream time), `deserialization` / `processing` (skipped under the `continue`
+   * handler), `null-key`, `null-key-or-value`, `negative-timestamp`.
+   */
   readonly droppedRecords: TotalCounter;
   /**
    * Records written to the dead-letter topic (KIP-1034), by source `topic` and `reason`
@@ -57,7 +108,7 @@ export class StreamsMetrics {
     this.recordsProcessed = counter('streams.records.processed', 'Records processed by tasks');
     this.droppedRecords = counter(
       'streams.records.dropped',
-      'Records dropped: late, expired, or undecodable',
+      'Records dropped, by reason: duplicate, late, deserialization, processing, null key or value',
     );
     this.deadLetteredRecords = counter(
       'streams.records.dead_lettered',
@@ -74,6 +125,30 @@ export class StreamsMetrics {
       description: 'Commit latency (flush, produce, offsets; one transaction under exactly-once)',
       unit: 'ms',
     });
+  }
+
+  /**
+   * A view for one exactly-once task in which the record counts that its
+   * transaction makes true (processed, dropped, dead-lettered) are held until
+   * it commits; every other instrument is this instance's.
+   */
+  heldForTask(): HeldTaskMetrics {
+    const held = [
+      new HeldCounter(this.recordsProcessed),
+      new HeldCounter(this.droppedRecords),
+      new HeldCounter(this.deadLetteredRecords),
+    ] as const;
+    const [recordsProcessed, droppedRecords, deadLetteredRecords] = held;
+    const metrics = Object.create(this, {
+      recordsProcessed: { value: recordsProcessed },
+      droppedRecords: { value: droppedRecords },
+      deadLetteredRecords: { value: deadLetteredRecords },
+    }) as StreamsMetrics;
+    return {
+      metrics,
+      commit: () => held.forEach((c) => c.commit()),
+      discard: () => held.forEach((c) => c.discard()),
+    };
   }
 
   /** Records one commit's latency. */

@@ -9,6 +9,7 @@ import {
   Punctuator,
   RecordMetadata,
   StreamRecord,
+  StreamsLogger,
 } from '../api';
 import { SinkDef } from './topology-layout';
 import { RecordCollector } from './record-collector';
@@ -30,6 +31,7 @@ export interface TaskServices {
   streamTime(): number;
   wallClock(): number;
   readonly metrics: StreamsMetrics;
+  readonly logger: StreamsLogger;
 }
 
 /** The context one processor sees; bound to its node, so `forward` knows the children. */
@@ -76,6 +78,9 @@ class NodeContext implements ProcessorContext<unknown, unknown> {
   }
   get metrics(): StreamsMetrics {
     return this.task.metrics;
+  }
+  get logger(): StreamsLogger {
+    return this.task.logger;
   }
 }
 

@@ -17,6 +17,8 @@ import {
   RecordHeaders,
   RecordMetadata,
   recordTimestampExtractor,
+  silentStreamsLogger,
+  StreamsLogger,
   StreamRecord,
 } from '../api';
 import { asError, DeadLetterQueue, DeadLetterReason, deadLetterRecord } from './dead-letter-queue';
@@ -68,6 +70,8 @@ export interface TaskEnvironment {
   /** Resolves a store's changelog topic (undefined when logging is off). */
   changelogTopic(storeName: string): string | undefined;
   wallClock(): number;
+  /** Default: silent. */
+  readonly logger?: StreamsLogger;
 }
 
 /**
@@ -80,6 +84,12 @@ export class StreamTask implements TaskServices {
   readonly applicationId: string;
   /** Next offset to consume per input topic; what a commit records. */
   readonly consumedOffsets = new Map<string, number>();
+  /**
+   * Partition time per input topic: the highest timestamp processed from it.
+   * Committed with the offsets (offset metadata) and restored from them, so a
+   * restarted task resumes with the stream time of its last commit.
+   */
+  readonly partitionTimes = new Map<string, number>();
   private readonly sources = new Map<string, { def: SourceDef; node: SourceNode }>();
   private readonly processors: ProcessorNode[] = [];
   private readonly storesByName = new Map<string, TaskStore>();
@@ -163,6 +173,9 @@ export class StreamTask implements TaskServices {
       this.env.metrics.droppedRecords.add(1, { reason: 'negative-timestamp' });
       return;
     }
+    if (record.timestamp > (this.partitionTimes.get(input.topic) ?? -1)) {
+      this.partitionTimes.set(input.topic, record.timestamp);
+    }
     if (record.timestamp > this.time) this.time = record.timestamp;
     this.metadata = { topic: input.topic, partition: input.partition, offset: input.offset };
     this.timestamp = record.timestamp;
@@ -177,6 +190,16 @@ export class StreamTask implements TaskServices {
       this.metadata = undefined;
     }
     this.streamPunctuations.mayPunctuate(this.time, fireNow);
+  }
+
+  /**
+   * Sets a partition's time from its committed offset's metadata, before the
+   * first record: stream time (the highest partition time) then continues
+   * where the last commit left it, as it would have without the restart.
+   */
+  restorePartitionTime(topic: string, partitionTime: number): void {
+    if (partitionTime > (this.partitionTimes.get(topic) ?? -1)) this.partitionTimes.set(topic, partitionTime);
+    if (partitionTime > this.time) this.time = partitionTime;
   }
 
   /** Fires wall-clock punctuations due at `now`. */
@@ -209,6 +232,9 @@ export class StreamTask implements TaskServices {
   }
   get metrics(): StreamsMetrics {
     return this.env.metrics;
+  }
+  get logger(): StreamsLogger {
+    return this.env.logger ?? silentStreamsLogger;
   }
 
   schedule(intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable {

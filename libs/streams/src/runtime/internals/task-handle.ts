@@ -1,7 +1,7 @@
 import { Admin, Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { StreamTask } from '../../processor/internals/stream-task';
 import { SubtopologyDef } from '../../processor/internals/topology-layout';
-import { StreamsMetrics } from '../../telemetry/metrics';
+import { HeldTaskMetrics, StreamsMetrics } from '../../telemetry/metrics';
 import { ResolvedStreamsConfig } from '../streams-config';
 import { OutputBuffer } from './output-buffer';
 import { PartitionReader } from './partition-reader';
@@ -32,6 +32,8 @@ export interface TaskHandle {
   /** Exactly-once only: the task's own output buffer and transaction. */
   readonly output: OutputBuffer | undefined;
   readonly txn: TaskTransaction | undefined;
+  /** Exactly-once only: the task's record counts, published when its transaction commits. */
+  readonly held: HeldTaskMetrics | undefined;
   /** Resolves true when restored and positioned; false if closed meanwhile. */
   readonly ready: Promise<boolean>;
   running: boolean;

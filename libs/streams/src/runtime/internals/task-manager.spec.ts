@@ -217,7 +217,10 @@ describe('TaskManager output path (regression: O(n^2) in the size of a fetched b
     // ...in requests kafkajs groups in bounded work: linear in N, not ~N^2/2 (1.25e9 before the fix).
     expect(log.largestPerTopic).toBeLessThanOrEqual(MAX_MESSAGES_PER_TOPIC_PER_REQUEST);
     expect(log.groupingWork).toBeLessThanOrEqual(N * MAX_MESSAGES_PER_TOPIC_PER_REQUEST);
-    expect(committedOffsets).toEqual([{ topic: 'in', partition: 0, offset: String(N) }]);
+    // The partition time (the batch's last timestamp) rides along as metadata.
+    expect(committedOffsets).toEqual([
+      { topic: 'in', partition: 0, offset: String(N), metadata: `eda-streams/1 pt=${N + 999}` },
+    ]);
   });
 
   it('at_least_once: aggregation output stays bounded too (cache collapses per key, requests capped)', async () => {
@@ -256,7 +259,7 @@ describe('TaskManager output path (regression: O(n^2) in the size of a fetched b
     // Each transaction carried the offsets it covered; the last one the end of the batch.
     expect(committedOffsets.at(-1)).toEqual({
       topic: 'in',
-      partitions: [{ partition: 0, offset: String(N) }],
+      partitions: [{ partition: 0, offset: String(N), metadata: `eda-streams/1 pt=${N + 999}` }],
     });
   });
 });

@@ -1,7 +1,8 @@
-import { Partitioners, TopicOffsets } from 'kafkajs';
+import { PartitionOffset, Partitioners, TopicOffsets } from 'kafkajs';
 import { StreamsFatalError } from '../../errors';
 import { StreamTask, TaskEnvironment } from '../../processor/internals/stream-task';
 import { SubtopologyDef } from '../../processor/internals/topology-layout';
+import { decodePartitionTime, encodeOffsetMetadata } from './offset-metadata';
 import { OutputBuffer } from './output-buffer';
 import { CommittedPosition, RepartitionPurger } from './repartition-purger';
 import { restoreTask, takeCheckpoint, validateCheckpoint, writeCheckpoint } from './state-restorer';
@@ -259,6 +260,7 @@ export class TaskManager {
     if (handle.running) this.deps.metrics.activeTasks.add(-1);
     handle.running = false;
     handle.output?.clear();
+    handle.held?.discard();
     handle.task.close();
     await handle.txn?.close();
     if (reinit) this.create(handle.task.id, retry);
@@ -270,10 +272,11 @@ export class TaskManager {
     const partition = Number(id.split('_')[1]);
     const eos = this.deps.config.guarantee === 'exactly_once_v2';
     const output = eos ? new OutputBuffer(OUTPUT_BUFFER_RECORDS, () => this.deps.requestCommit()) : undefined;
+    const held = eos ? this.deps.metrics.heldForTask() : undefined;
     const env: TaskEnvironment = {
       applicationId: this.deps.config.applicationId,
       collector: output ?? (this.deps.sharedOutput as OutputBuffer),
-      metrics: this.deps.metrics,
+      metrics: held?.metrics ?? this.deps.metrics,
       stateDir: this.deps.config.stateDir,
       deserializationErrors: this.deps.config.deserializationErrors,
       processingErrors: this.deps.config.processingErrors,
@@ -283,6 +286,7 @@ export class TaskManager {
         return logged ? `${this.deps.config.applicationId}-${store}-changelog` : undefined;
       },
       wallClock: () => Date.now(),
+      logger: this.deps.config.logger,
     };
     const task = new StreamTask(sub, partition, env);
     const txn = eos ? this.transaction(id) : undefined;
@@ -290,6 +294,7 @@ export class TaskManager {
       task,
       output,
       txn,
+      held,
       running: false,
       closed: false,
       positions: new Map(),
@@ -359,6 +364,8 @@ export class TaskManager {
           ? Number(entry.offset)
           : await this.deps.reader.startOffset(topic, task.partition);
       if (handle.closed) return;
+      const partitionTime = decodePartitionTime(entry?.metadata);
+      if (partitionTime !== undefined) task.restorePartitionTime(topic, partitionTime);
       handle.positions.set(topic, offset);
       handle.committed.set(topic, offset);
       this.seek(topic, task.partition, offset);
@@ -382,11 +389,16 @@ export class TaskManager {
     }
   }
 
-  private changedOffsets(handle: TaskHandle): TopicOffsets[] {
-    const out: TopicOffsets[] = [];
+  /** Input offsets processed since the last commit, each with its partition time as metadata. */
+  private changedOffsets(handle: TaskHandle): CommitOffsets[] {
+    const out: CommitOffsets[] = [];
     for (const [topic, offset] of handle.task.consumedOffsets) {
       if (handle.committed.get(topic) === offset) continue;
-      out.push({ topic, partitions: [{ partition: handle.task.partition, offset: String(offset) }] });
+      const metadata = encodeOffsetMetadata(handle.task.partitionTimes.get(topic) ?? -1);
+      out.push({
+        topic,
+        partitions: [{ partition: handle.task.partition, offset: String(offset), metadata }],
+      });
     }
     return out;
   }
@@ -395,6 +407,7 @@ export class TaskManager {
     const offsets = this.changedOffsets(handle);
     try {
       await (handle.txn as TaskTransaction).commit((handle.output as OutputBuffer).drain(), offsets);
+      handle.held?.commit();
       for (const [topic, offset] of handle.task.consumedOffsets) handle.committed.set(topic, offset);
       handle.failingSince = undefined;
     } catch (err) {
@@ -417,7 +430,12 @@ export class TaskManager {
     const offsets = owned.flatMap((h) => this.changedOffsets(h).map((o) => ({ handle: h, ...o })));
     if (offsets.length === 0) return;
     const flat = offsets.flatMap((o) =>
-      o.partitions.map((p) => ({ topic: o.topic, partition: p.partition, offset: p.offset })),
+      o.partitions.map((p) => ({
+        topic: o.topic,
+        partition: p.partition,
+        offset: p.offset,
+        metadata: p.metadata,
+      })),
     );
     // Checked synchronously before the call: kafkajs takes the generation when it builds the request.
     if (!(this.deps.canCommitOffsets?.() ?? true)) return;
@@ -429,6 +447,14 @@ export class TaskManager {
       // A rebalance is under way: the group will hand these partitions out again; at-least-once allows the replay.
     }
   }
+}
+
+/**
+ * Offsets to commit, with metadata (kafkajs sends it in OffsetCommit and
+ * TxnOffsetCommit, though its `PartitionOffset` type omits the field).
+ */
+interface CommitOffsets extends TopicOffsets {
+  readonly partitions: Array<PartitionOffset & { metadata: string | null }>;
 }
 
 /** A task that kept failing retriably for longer than TASK_TIMEOUT_MS (Kafka Streams' `task.timeout.ms`). */

@@ -62,6 +62,8 @@ type Record_ = { key: string; value: Buffer | null };
 class FakeCluster {
   readonly logs = new Map<string, Record_[]>();
   readonly offsets = new Map<string, number>();
+  /** Committed offset metadata per topic (the partition time the task wrote beside its offset). */
+  readonly offsetMetadata = new Map<string, string | null>();
   readonly seeks: Array<{ topic: string; offset: string }> = [];
   readonly faults: Array<{ step: Step; error: Error }> = [];
   producersCreated = 0;
@@ -98,7 +100,10 @@ class FakeCluster {
           },
           transaction: async () => {
             const pending: Array<[string, Record_]> = [];
-            const pendingOffsets: Array<{ topic: string; partitions: Array<{ offset: string }> }> = [];
+            const pendingOffsets: Array<{
+              topic: string;
+              partitions: Array<{ offset: string; metadata?: string | null }>;
+            }> = [];
             return {
               sendBatch: async ({ topicMessages }: { topicMessages: TopicMessages[] }) => {
                 this.maybeFail('sendBatch');
@@ -111,7 +116,10 @@ class FakeCluster {
               commit: async () => {
                 this.maybeFail('commit');
                 for (const [topic, r] of pending) this.log(topic).push(r);
-                for (const t of pendingOffsets) this.offsets.set(t.topic, Number(t.partitions[0]?.offset));
+                for (const t of pendingOffsets) {
+                  this.offsets.set(t.topic, Number(t.partitions[0]?.offset));
+                  this.offsetMetadata.set(t.topic, t.partitions[0]?.metadata ?? null);
+                }
               },
               abort: async () => this.maybeFail('abort'),
             };
@@ -161,7 +169,13 @@ function harness(
       fetchOffsets: async ({ topics }: { topics: string[] }) =>
         topics.map((topic) => ({
           topic,
-          partitions: [{ partition: 0, offset: String(cluster.offsets.get(topic) ?? -1) }],
+          partitions: [
+            {
+              partition: 0,
+              offset: String(cluster.offsets.get(topic) ?? -1),
+              metadata: cluster.offsetMetadata.get(topic) ?? null,
+            },
+          ],
         })),
       deleteTopicRecords: async () => undefined,
     } as never,
@@ -171,8 +185,13 @@ function harness(
       ({
         seek: ({ topic, offset }: { topic: string; offset: string }) =>
           void cluster.seeks.push({ topic, offset }),
-        commitOffsets: async (offsets: Array<{ topic: string; offset: string }>) => {
-          for (const o of offsets) cluster.offsets.set(o.topic, Number(o.offset));
+        commitOffsets: async (
+          offsets: Array<{ topic: string; offset: string; metadata?: string | null }>,
+        ) => {
+          for (const o of offsets) {
+            cluster.offsets.set(o.topic, Number(o.offset));
+            cluster.offsetMetadata.set(o.topic, o.metadata ?? null);
+          }
         },
       }) as never,
     producer: eos ? undefined : (kafka.producer() as never),
@@ -313,6 +332,34 @@ describe('TaskManager recovery from commit failures', () => {
     expect(cluster.latest('out')).toEqual({ k0: 8, k1: 8, k2: 8 });
     expect(cluster.offsets.get(REPARTITION)).toBe(24);
   });
+
+  it.each(['exactly_once_v2', 'at_least_once'] as const)(
+    '%s: a revived task resumes with the stream time of its last commit, not -1 nor a later one',
+    async (guarantee) => {
+      const { cluster, manager, fatal, current, process } = harness(guarantee);
+      await manager.assign(new Set([TASK]));
+      const first = await current();
+      await process(first, 0, 12); // timestamps 1000..1011
+      await manager.commitAll();
+      expect(cluster.offsetMetadata.get(REPARTITION)).toBe('eda-streams/1 pt=1011');
+      await process(first, 12, 20); // up to 1019, never committed
+      expect(first.task.streamTime()).toBe(1019);
+
+      // The next commit fails (EOS: EndTxn and the abort; at-least-once: the output send).
+      if (guarantee === 'exactly_once_v2') {
+        cluster.faults.push({ step: 'commit', error: outage() }, { step: 'abort', error: outage() });
+      } else {
+        cluster.faults.push({ step: 'sendBatch', error: outage() });
+      }
+      await manager.commitAll();
+      const revived = await current();
+      expect(revived).not.toBe(first);
+      expect(fatal).toEqual([]);
+      // Kafka Streams keeps partition time in the commit's metadata (KAFKA-7994): a window closed before
+      // the last commit stays closed after a restart, and one closed only by uncommitted work reopens.
+      expect(revived.task.streamTime()).toBe(1011);
+    },
+  );
 
   it('exactly_once_v2: a revive that meets the broker still down retries with backoff until it is back', async () => {
     const { cluster, manager, fatal, current, process, sums } = harness('exactly_once_v2');

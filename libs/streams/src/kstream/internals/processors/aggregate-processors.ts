@@ -88,17 +88,24 @@ export class AggregateProcessor<K, V, A>
 }
 
 /**
- * Windowed aggregation (Kafka Streams' `KStreamWindowAggregate`). Tracks the
- * highest timestamp seen (observed stream time); a window whose end is at or
- * before `observed - grace` is closed, and records for it are dropped and
- * counted as late.
+ * Windowed aggregation (Kafka Streams' `KStreamWindowAggregate`). A window
+ * whose end is at or before `stream time - grace` is closed, and records for
+ * it are dropped, counted as late, and logged once per window.
+ *
+ * Stream time is the task's: the highest timestamp of any record the task
+ * processed, restored from the committed offsets' metadata when the task
+ * restarts. A time kept by this processor alone would start again from -1
+ * after every restart, so whether a record is late would depend on when the
+ * broker or the instance last failed; with the task's, the verdicts of a run
+ * with faults are those of the same run without them (issue 12).
  */
 export class WindowAggregateProcessor<K, V, A>
   extends CachedEmitter<Windowed<K>, A>
   implements Processor<K, V, Windowed<K>, Change<A>>
 {
   private store!: MeteredWindowStore<K, A>;
-  private observedStreamTime = -1;
+  /** Window starts already logged as closed (the log says it once per window, the metric counts all). */
+  private readonly reportedLate = new Set<number>();
 
   constructor(
     storeName: string,
@@ -120,12 +127,12 @@ export class WindowAggregateProcessor<K, V, A>
 
   process(record: StreamRecord<K, V>): void {
     if (this.dropNullKey(record)) return;
-    this.observedStreamTime = Math.max(this.observedStreamTime, record.timestamp);
-    const closeTime = this.observedStreamTime - this.windows.graceMs;
+    const streamTime = Math.max(this.context.currentStreamTimeMs(), record.timestamp);
+    const closeTime = streamTime - this.windows.graceMs;
     for (const start of this.windows.windowStartsFor(record.timestamp)) {
       const end = start + this.windows.sizeMs;
       if (end <= closeTime) {
-        this.context.metrics.droppedRecords.add(1, { reason: 'late', store: this.storeName });
+        this.dropLate(start, record.timestamp, streamTime);
         continue;
       }
       const old = this.store.fetch(record.key, start);
@@ -138,5 +145,28 @@ export class WindowAggregateProcessor<K, V, A>
         value: { newValue: next, oldValue: old ?? null },
       });
     }
+  }
+
+  private dropLate(windowStart: number, timestamp: number, streamTime: number): void {
+    this.context.metrics.droppedRecords.add(1, { reason: 'late', store: this.storeName });
+    if (this.reportedLate.has(windowStart)) return;
+    // Bounded: a closed window never reopens, so only the most recent ones can still be hit.
+    if (this.reportedLate.size >= 1024) this.reportedLate.clear();
+    this.reportedLate.add(windowStart);
+    const windowEnd = windowStart + this.windows.sizeMs;
+    this.context.logger.warn(
+      {
+        store: this.storeName,
+        taskId: this.context.taskId,
+        windowStart: new Date(windowStart).toISOString(),
+        windowEnd: new Date(windowEnd).toISOString(),
+        graceMs: this.windows.graceMs,
+        recordTimestamp: new Date(timestamp).toISOString(),
+        streamTime: new Date(streamTime).toISOString(),
+      },
+      `Dropped a late record: window [${windowStart}, ${windowEnd}) of '${this.storeName}' closed at stream ` +
+        `time ${streamTime} (window end + ${this.windows.graceMs} ms grace); further late records for this ` +
+        `window in task ${this.context.taskId} are only counted (streams.records.dropped, reason=late).`,
+    );
   }
 }
