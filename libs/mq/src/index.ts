@@ -52,10 +52,18 @@ export {
   type MqServerEvents,
   type MqServerOptions,
   type MqServerStatus,
+  type MqSinkState,
 } from './server/server-mq';
 export { MqContext } from './server/mq-context';
 export { MqMessageDeserializer } from './server/mq-deserializer';
-export { isPoison, MqPoisonMessageException, MqRetriableException } from './server/mq-exceptions';
+export {
+  isPoison,
+  isSinkUnavailable,
+  MqPoisonMessageException,
+  MqRetriableException,
+  MqSinkUnavailableException,
+} from './server/mq-exceptions';
+export { classifyHandlerFailure, type HandlerFailureClass } from './server/handler-failure';
 export { BACKOUT_PROPERTIES, BACKOUT_REASONS, backoutMessage } from './server/backout-message';
 export {
   extractMqTraceContext,

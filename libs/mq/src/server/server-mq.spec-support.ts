@@ -63,5 +63,14 @@ export async function waitForBatches(h: Harness, done: (reports: MqBatchReport[]
   }
 }
 
+/** Polls until `condition` holds; fails naming `what` after 5 s. */
+export async function waitUntil(what: string, condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 // The server's warnings are expected here; keep the test output readable.
 Logger.overrideLogger(['error']);

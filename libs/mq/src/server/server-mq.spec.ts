@@ -2,9 +2,10 @@
  * ServerMQ's unit-of-work rules, with plain handlers and the ibmmq test
  * double: what is committed, moved or backed out after each kind of failure.
  */
-import { waitForBatches, startServer, type Harness } from './server-mq.spec-support';
+import { waitForBatches, waitUntil, startServer, type Harness } from './server-mq.spec-support';
 import { BACKOUT_PROPERTIES } from './backout-message';
-import { MqPoisonMessageException } from './mq-exceptions';
+import { MqPoisonMessageException, MqSinkUnavailableException } from './mq-exceptions';
+import type { MqSinkState } from './server-mq';
 import { putTestMessages } from '../testing';
 
 describe('ServerMQ', () => {
@@ -120,6 +121,62 @@ describe('ServerMQ', () => {
     await waitForBatches(h, (r) => r.some((b) => b.outcome === 'committed'));
     expect(seen).toEqual(['a', 'b']);
     expect(h.qmgr.depth('IN')).toBe(0);
+  });
+
+  it('holds the batch while the sink is unavailable: no backout however long, then commits; the poison one alone moves', async () => {
+    let down = true;
+    let attemptsWhileDown = 0;
+    const seen: string[] = [];
+    const sink: MqSinkState[] = [];
+    // The strictest threshold and a tiny budget: one backout would move every message.
+    h = await startServer(
+      async (data: Buffer) => {
+        if (data.toString() === 'bad') throw new MqPoisonMessageException('INVALID_JSON', 'not JSON');
+        if (down) {
+          attemptsWhileDown++;
+          throw new MqSinkUnavailableException('Kafka unreachable');
+        }
+        seen.push(data.toString());
+      },
+      {
+        backoutThreshold: 1,
+        retryBudgetMs: 10,
+        sinkHoldBackoff: { initialDelayMs: 5, maxDelayMs: 20, multiplier: 2, jitter: 0 },
+      },
+    );
+    h.server.on('sink', (state) => sink.push(state));
+    await putTestMessages(h.qmgr, 'IN', ['a', 'bad', 'b']);
+    await waitUntil('40 attempts while the sink is down', () => attemptsWhileDown >= 40);
+    // Far past the retry budget, and still held: locked by the unit of work, never backed out.
+    expect(h.reports).toEqual([]);
+    expect(h.qmgr.depth('IN')).toBe(0);
+    expect(h.qmgr.depth('BOQ')).toBe(0);
+    expect(sink).toEqual([expect.objectContaining({ available: false, held: 2 })]);
+    down = false;
+    await waitForBatches(h, (r) => r.length > 0);
+    expect(h.reports).toEqual([
+      expect.objectContaining({ outcome: 'committed', handled: 2, movedToBackout: { INVALID_JSON: 1 } }),
+    ]);
+    expect(seen).toEqual(['a', 'b']);
+    expect(h.qmgr.browse('BOQ').map((m) => m.text)).toEqual(['bad']);
+    expect(h.qmgr.depth('IN')).toBe(0);
+    expect(sink.at(-1)).toEqual({ available: true, held: 0 });
+  });
+
+  it('backs a held batch out when closed, so MQ keeps every message for the next consumer', async () => {
+    h = await startServer(async () => {
+      throw new MqSinkUnavailableException('Kafka unreachable');
+    });
+    const held = new Promise<void>((resolve) => h?.server.on('sink', () => resolve()));
+    await putTestMessages(h.qmgr, 'IN', ['a', 'b']);
+    await held;
+    await h.server.close();
+    expect(h.reports).toEqual([expect.objectContaining({ outcome: 'backed-out', received: 2, handled: 0 })]);
+    expect(h.qmgr.browse('IN').map((m) => [m.text, m.backoutCount])).toEqual([
+      ['a', 1],
+      ['b', 1],
+    ]);
+    h = undefined;
   });
 
   it('reconnects after the connection breaks mid-batch and loses nothing', async () => {

@@ -13,20 +13,23 @@
  * 3. every other message goes to the `@EventPattern` handler of the queue's
  *    pattern; the handlers run concurrently and the server waits for all of
  *    them (for a bridge: until Kafka acknowledged);
- * 4. a handler that throws {@link MqPoisonMessageException} sets its message
- *    aside for the backout queue; a handler that throws anything else is
- *    retried, within the same unit of work and with backoff, for up to
- *    `retryBudgetMs` (the messages stay locked, so their BackoutCount does not
- *    grow during a short sink outage);
+ * 4. what a failing handler costs its message depends on whose fault the
+ *    failure is (`handler-failure.ts`): {@link MqPoisonMessageException} sets
+ *    the message aside for the backout queue; {@link MqSinkUnavailableException}
+ *    (Kafka is down) holds the unit of work: nothing more is got, and the
+ *    batch is retried with backoff (`sinkHoldBackoff`) until the sink takes
+ *    it, however long that is, with the messages locked so their BackoutCount
+ *    does not grow; anything else is retried within the same unit of work,
+ *    with backoff, for up to `retryBudgetMs`;
  * 5. when every message is handled or set aside, the set-aside ones are put
  *    to the backout queue under the same syncpoint, with the reason in their
  *    properties and MQMD.Feedback, and the unit of work is committed: moving
  *    and removing happen together or not at all;
- * 6. when the retries run out, or the server is closing, the unit of work is
- *    backed out: MQ redelivers every message of the batch (at-least-once).
- *    The server then pauses before its next get, longer after each backout in
- *    a row (`reconnectBackoff`), because every backout raises BackoutCount and
- *    a long sink outage must not push good messages over the threshold.
+ * 6. when the retry budget of an unknown failure runs out, or the server is
+ *    closing, the unit of work is backed out: MQ redelivers every message of
+ *    the batch (at-least-once) with BackoutCount + 1. The server then pauses
+ *    before its next get, longer after each backout in a row
+ *    (`reconnectBackoff`).
  *
  * A reason code that means the connection is gone (see `REASON_TABLE`) makes
  * the server reconnect with backoff; the queue manager has backed the batch
@@ -49,7 +52,7 @@ import type { IbmMqDriver } from '../external/ibmmq.interface';
 import { isMqConnectionLost } from '../errors/mq-errors';
 import { MqContext } from './mq-context';
 import { MqMessageDeserializer } from './mq-deserializer';
-import { isPoison } from './mq-exceptions';
+import { describeError, retryBatch, RETRY_BACKOFF, SINK_HOLD_BACKOFF, type Work } from './batch-retry';
 import { backoutMessage, BACKOUT_REASONS } from './backout-message';
 
 /** Options of {@link ServerMQ}. */
@@ -73,6 +76,8 @@ export interface MqServerOptions {
   readonly retryBudgetMs?: number;
   /** Delays between those retries. */
   readonly retryBackoff?: BackoffPolicy;
+  /** Delays between retries of a batch held while the sink is unavailable. Default 0.5 s doubling to 10 s. */
+  readonly sinkHoldBackoff?: BackoffPolicy;
   /** Delays between reconnect attempts. */
   readonly reconnectBackoff?: BackoffPolicy;
   /** Delay between no-wait gets while waiting. Default 100 ms. */
@@ -100,21 +105,21 @@ export interface MqBatchReport {
 /** Connection states, emitted on `status`. */
 export type MqServerStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
+/** Whether the sink takes messages; the `sink` event's payload, sent when that changes. */
+export interface MqSinkState {
+  /** False from the first {@link MqSinkUnavailableException} until a held batch was taken. */
+  readonly available: boolean;
+  /** Messages of the unit of work held meanwhile (0 once available). */
+  readonly held: number;
+  readonly error?: unknown;
+}
+
 /** Events of {@link ServerMQ.on}. */
 export type MqServerEvents = {
   batch: (report: MqBatchReport) => void;
+  sink: (state: MqSinkState) => void;
   error: (err: unknown) => void;
 };
-
-/** Default retry delays inside a unit of work: 0.2 s doubling to 5 s. */
-const RETRY_BACKOFF: BackoffPolicy = { initialDelayMs: 200, maxDelayMs: 5000, multiplier: 2, jitter: 0.2 };
-
-interface Work {
-  readonly message: MqMessage;
-  state: 'pending' | 'done' | 'poison' | 'retry';
-  reason?: string;
-  error?: unknown;
-}
 
 /** See the module comment. */
 export class ServerMQ extends Server<MqServerEvents, MqServerStatus> implements CustomTransportStrategy {
@@ -122,13 +127,18 @@ export class ServerMQ extends Server<MqServerEvents, MqServerStatus> implements 
   protected override readonly logger = new Logger(ServerMQ.name);
   /** The connection; created by `listen`. */
   client: MqClient | undefined;
-  private readonly listeners: { [K in keyof MqServerEvents]: MqServerEvents[K][] } = { batch: [], error: [] };
+  private readonly listeners: { [K in keyof MqServerEvents]: MqServerEvents[K][] } = {
+    batch: [],
+    sink: [],
+    error: [],
+  };
   private readonly abort = new AbortController();
   private input: MqQueue | undefined;
   private backout: MqQueue | undefined;
   private loop: Promise<void> | undefined;
   private closing = false;
   private consecutiveBackouts = 0;
+  private sinkAvailable = true;
   private readonly pattern: string;
 
   constructor(private readonly options: MqServerOptions) {
@@ -168,7 +178,7 @@ export class ServerMQ extends Server<MqServerEvents, MqServerStatus> implements 
     this._status$.next('disconnected');
   }
 
-  /** Subscribes to `batch` reports (metrics) and `error`s. */
+  /** Subscribes to `batch` reports (metrics), `sink` availability changes and `error`s. */
   on<K extends keyof MqServerEvents>(event: K, callback: MqServerEvents[K]): void {
     this.listeners[event].push(callback);
   }
@@ -197,7 +207,7 @@ export class ServerMQ extends Server<MqServerEvents, MqServerStatus> implements 
       if (!client.connected) {
         this._status$.next('connecting');
         const ok = await client.connectWithRetry(signal, (err, delayMs) =>
-          this.logger.warn(`Cannot connect to MQ (retry in ${delayMs} ms): ${describe(err)}`),
+          this.logger.warn(`Cannot connect to MQ (retry in ${delayMs} ms): ${describeError(err)}`),
         );
         if (!ok) break;
         this._status$.next('connected');
@@ -208,14 +218,16 @@ export class ServerMQ extends Server<MqServerEvents, MqServerStatus> implements 
       } catch (err) {
         this.emit('error', err);
         if (isMqConnectionLost(err)) {
-          this.logger.warn(`MQ connection lost; the queue manager backs the batch out: ${describe(err)}`);
+          this.logger.warn(
+            `MQ connection lost; the queue manager backs the batch out: ${describeError(err)}`,
+          );
           this._status$.next('reconnecting');
           await client.reconnect(signal, (e, delayMs) =>
-            this.logger.warn(`Reconnect to MQ failed (retry in ${delayMs} ms): ${describe(e)}`),
+            this.logger.warn(`Reconnect to MQ failed (retry in ${delayMs} ms): ${describeError(e)}`),
           );
           if (client.connected) this._status$.next('connected');
         } else {
-          this.logger.error(`MQ batch failed; backing it out: ${describe(err)}`);
+          this.logger.error(`MQ batch failed; backing it out: ${describeError(err)}`);
           await client.backout().catch(() => undefined);
           await sleep(1000, signal);
         }
@@ -254,18 +266,18 @@ export class ServerMQ extends Server<MqServerEvents, MqServerStatus> implements 
       this.report(work, 'connection-lost', retries, started, err);
       throw err;
     }
-    if (work.some((w) => w.state === 'retry')) {
+    if (work.some((w) => w.state === 'retry' || w.state === 'held')) {
+      // Retries ran out (cause unknown), or the server is closing while it holds the batch.
       await client.backout();
-      const error = work.find((w) => w.state === 'retry')?.error;
+      const error = work.find((w) => w.state === 'retry' || w.state === 'held')?.error;
       this.report(work, 'backed-out', retries, started, error);
-      // Each backout raises BackoutCount; pause before getting the batch again, longer each time,
-      // so a long sink outage does not push good messages over the backout threshold.
+      // Each backout raises BackoutCount; pause before getting the batch again, longer each time.
       const pause = backoffDelay(
         this.options.reconnectBackoff ?? DEFAULT_BACKOFF,
         this.consecutiveBackouts++,
       );
       this.logger.warn(
-        `Backed out ${work.length} message(s) for redelivery in ${pause} ms: ${describe(error)}`,
+        `Backed out ${work.length} message(s) for redelivery in ${pause} ms: ${describeError(error)}`,
       );
       await sleep(pause, this.abort.signal);
       return;
@@ -283,7 +295,7 @@ export class ServerMQ extends Server<MqServerEvents, MqServerStatus> implements 
           ),
         );
         this.logger.warn(
-          `Moved a message to ${this.options.backoutQueue} (${item.reason}): ${describe(item.error)}`,
+          `Moved a message to ${this.options.backoutQueue} (${item.reason}): ${describeError(item.error)}`,
         );
       }
       await client.commit();
@@ -295,38 +307,27 @@ export class ServerMQ extends Server<MqServerEvents, MqServerStatus> implements 
     this.report(work, 'committed', retries, started);
   }
 
-  /** Dispatches the pending messages until none fails retriably, the budget is spent, or the server closes. */
-  private async handleAll(work: Work[]): Promise<number> {
-    const deadline = Date.now() + (this.options.retryBudgetMs ?? 30_000);
-    for (let attempt = 0; ; attempt++) {
-      const todo = work.filter((w) => w.state === 'pending' || w.state === 'retry');
-      const results = await Promise.allSettled(todo.map((w) => this.dispatch(w.message)));
-      results.forEach((result, i) => {
-        const item = todo[i] as Work;
-        if (result.status === 'fulfilled') {
-          item.state = 'done';
-        } else if (isPoison(result.reason)) {
-          item.state = 'poison';
-          item.reason = String(result.reason.reason ?? BACKOUT_REASONS.invalid);
-          item.error = result.reason;
-        } else {
-          item.state = 'retry';
-          item.error = result.reason;
-        }
-      });
-      const failed = work.filter((w) => w.state === 'retry');
-      if (failed.length === 0 || this.closing || Date.now() >= deadline) return attempt;
-      const lost = failed.find((w) => isMqConnectionLost(w.error));
-      if (lost) throw lost.error;
-      const delay = Math.min(
-        backoffDelay(this.options.retryBackoff ?? RETRY_BACKOFF, attempt),
-        deadline - Date.now(),
-      );
-      this.logger.warn(
-        `${failed.length} message(s) failed retriably; retrying in ${delay} ms: ${describe(failed[0]?.error)}`,
-      );
-      await sleep(delay, this.abort.signal);
-    }
+  /** Runs the batch's retry loop (`batch-retry.ts`) with this server's options and sink state. */
+  private handleAll(work: Work[]): Promise<number> {
+    return retryBatch(work, {
+      retryBudgetMs: this.options.retryBudgetMs ?? 30_000,
+      retryBackoff: this.options.retryBackoff ?? RETRY_BACKOFF,
+      sinkHoldBackoff: this.options.sinkHoldBackoff ?? SINK_HOLD_BACKOFF,
+      signal: this.abort.signal,
+      logger: this.logger,
+      closing: () => this.closing,
+      dispatch: (message) => this.dispatch(message),
+      sinkHeld: (held, error) => {
+        if (held > 0 && this.sinkAvailable) this.sinkChanged({ available: false, held, error });
+        else if (held === 0 && !this.sinkAvailable) this.sinkChanged({ available: true, held: 0 });
+      },
+    });
+  }
+
+  private sinkChanged(state: MqSinkState): void {
+    this.sinkAvailable = state.available;
+    if (state.available) this.logger.log('Sink available again; resuming gets');
+    this.emit('sink', state);
   }
 
   private async dispatch(message: MqMessage): Promise<void> {
@@ -364,15 +365,8 @@ export class ServerMQ extends Server<MqServerEvents, MqServerStatus> implements 
       try {
         (listener as (p: typeof payload) => void)(payload);
       } catch (err) {
-        this.logger.error(`A ${event} listener threw: ${describe(err)}`);
+        this.logger.error(`A ${event} listener threw: ${describeError(err)}`);
       }
     }
   }
-}
-
-function describe(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  if (typeof err === 'object' && err !== null && 'message' in err)
-    return String((err as { message: unknown }).message);
-  return String(err);
 }
