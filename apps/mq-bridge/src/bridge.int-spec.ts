@@ -15,7 +15,7 @@ import {
   registryConfigFromEnv,
   type ItemTransaction,
 } from '@eda/events';
-import { MqClient } from '@eda/mq';
+import { loadIbmMq, MqClient } from '@eda/mq';
 import { createFakeIbmMq, FakeQueueManager, putTestMessages, type TestMessage } from '@eda/mq/testing';
 import { KafkaTestContext, waitFor } from '@eda/testing';
 import type { Consumer } from 'kafkajs';
@@ -35,6 +35,16 @@ const MQ_ENV = {
   MQ_WAIT_MS: '100',
 };
 const APP = { user: 'app', password: 'passw0rd' };
+
+/** True where `ibmmq` finds the MQ C client (the mq-bridge image); false on the machines this repository builds on. */
+const MQ_CLIENT_INSTALLED = (() => {
+  try {
+    loadIbmMq();
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 interface Consumed {
   readonly key: string;
@@ -152,7 +162,7 @@ describe('mq-bridge: IBM MQ (test double) to the real Kafka and registry', () =>
     expect(metrics).toMatch(/^mq_bridge_mq_connected 1$/m);
   });
 
-  it('(b) backs MQ out while Kafka is unreachable, loses nothing, and delivers later', async () => {
+  it('(b) holds the batch on MQ while Kafka is unreachable, past the retry budget, and delivers it later', async () => {
     const txs = Array.from({ length: 20 }, (_, i) => transaction(i));
     await put(json(txs));
     const down = await start({
@@ -161,33 +171,33 @@ describe('mq-bridge: IBM MQ (test double) to the real Kafka and registry', () =>
       KAFKA_RETRIES: '1',
       MQ_RETRY_BUDGET_MS: '300',
     });
-    await waitFor(
-      'the batch backed out to MQ',
-      () => {
-        const queued = qmgr.browse(IN);
-        return queued.length === 20 && queued.every((m) => m.backoutCount >= 1) ? true : undefined;
-      },
-      20_000,
+    const metrics = async () => (await fetch(`${down.base}/metrics`)).text();
+    await waitFor('the batch held for Kafka', async () =>
+      /^mq_bridge_messages_held 20$/m.test(await metrics()) ? true : undefined,
     );
+    // Kafka's outage is not the messages' fault: held under syncpoint (locked, so not on the
+    // queue), never backed out however long the budget is exceeded, and readiness says why.
     const ready = await fetch(`${down.base}/health/ready`);
     expect(ready.status).toBe(503);
-    expect(((await ready.json()) as { error: Record<string, unknown> }).error['producer']).toBeDefined();
-    expect(await (await fetch(`${down.base}/metrics`)).text()).toMatch(
-      /^mq_bridge_messages_backed_out_total\{cause="backed-out"\} [1-9]/m,
-    );
-    await stop(down.app);
-    expect(qmgr.depth(IN)).toBe(20);
+    const { error } = (await ready.json()) as { error: Record<string, Record<string, unknown>> };
+    expect(error['kafka']).toMatchObject({ status: 'down', held: 20 });
+    expect(error['producer']).toBeDefined();
+    const text = await metrics();
+    expect(text).toMatch(/^mq_bridge_kafka_available 0$/m);
+    expect(text).not.toMatch(/^mq_bridge_messages_backed_out_total\{/m);
+    expect(qmgr.depth(IN)).toBe(0);
     expect(qmgr.depth(BOQ)).toBe(0);
+    await stop(down.app);
+    // Closing while holding backs the batch out: on the queue again, each delivery counted once.
+    expect(qmgr.browse(IN).map((m) => m.backoutCount)).toEqual(Array(20).fill(1));
 
-    // Every backout during the outage (and the one at close) raised BackoutCount; a threshold
-    // above that count keeps these good messages out of the backout queue.
-    await start({ MQ_BACKOUT_THRESHOLD: '10' });
+    await start(); // the default backout threshold (3)
     const records: Consumed[] = [];
     await consume(records);
     await waitFor('20 records on Kafka', () => (records.length >= 20 ? true : undefined), 30_000);
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor('the queue drained', () => (qmgr.depth(IN) === 0 ? true : undefined));
     expect(ids(records).sort()).toEqual(txs.map((t) => t.id).sort());
-    expect(qmgr.depth(IN)).toBe(0);
+    expect(qmgr.depth(BOQ)).toBe(0);
   });
 
   it('(c) moves poison messages to the backout queue with the reason, and later messages flow', async () => {
@@ -329,28 +339,37 @@ describe('mq-bridge: IBM MQ (test double) to the real Kafka and registry', () =>
     );
   });
 
-  it('without a driver, loads ibmmq and fails start-up clearly when the MQ C client is missing', async () => {
-    process.env = {
-      ...saved,
-      LOG_LEVEL: 'silent',
-      ...MQ_ENV,
-      ITEMS_TOPIC: topic,
-      ITEMS_SUBJECT: `${topic}-value`,
-    };
-    const outcome = await serve({ port: 0 }).then(
-      (app) => app,
-      (err: Error) => err,
-    );
-    if (!(outcome instanceof Error)) {
-      // This machine has the MQ C client: nothing to show here.
-      await outcome.close();
-      return;
-    }
-    expect(outcome.message).toMatch(
-      /^IBM MQ C client not found; install the redistributable client or run the mq-bridge image/,
-    );
-    expect(outcome).toMatchObject({ retriable: false });
-  });
+  // Where the MQ C client is installed this failure cannot happen, so the test has nothing to show:
+  // it is skipped, saying so, on a developer's machine, and fails under CI, which must run where the
+  // client is absent (MQIJS_NOREDIST) so that this start-up path is tested at all.
+  (MQ_CLIENT_INSTALLED && process.env['CI'] !== 'true' ? it.skip : it)(
+    'without a driver, loads ibmmq and fails start-up clearly when the MQ C client is missing',
+    async () => {
+      if (MQ_CLIENT_INSTALLED) {
+        throw new Error(
+          'CI=true, but the IBM MQ C client is installed on this machine: this test cannot show the ' +
+            'start-up failure without it. Run CI where the client is absent (npm ci with MQIJS_NOREDIST=true).',
+        );
+      }
+      process.env = {
+        ...saved,
+        LOG_LEVEL: 'silent',
+        ...MQ_ENV,
+        ITEMS_TOPIC: topic,
+        ITEMS_SUBJECT: `${topic}-value`,
+      };
+      const outcome = await serve({ port: 0 }).then(
+        (app) => app,
+        (err: Error) => err,
+      );
+      if (!(outcome instanceof Error)) await outcome.close();
+      expect(outcome).toBeInstanceOf(Error);
+      expect((outcome as Error).message).toMatch(
+        /^IBM MQ C client not found; install the redistributable client or run the mq-bridge image/,
+      );
+      expect(outcome).toMatchObject({ retriable: false });
+    },
+  );
 
   it('fails start-up with the variable named when the configuration is wrong', async () => {
     await expect(start({ MQ_QUEUE: '' })).rejects.toThrow(/^MQ_QUEUE is required/);

@@ -18,7 +18,7 @@ export const ITEMS_PATTERN = 'mq.items';
 export class ItemsBridgeController {
   constructor(private readonly producer: ItemsProducer) {}
 
-  /** Poison (unparseable, invalid) → `MqPoisonMessageException`; Kafka failure → `MqRetriableException`. */
+  /** Poison (unparseable, invalid, refused by Kafka) → `MqPoisonMessageException`; Kafka or registry down → `MqSinkUnavailableException`. */
   @EventPattern<string>(ITEMS_PATTERN)
   async bridge(@Payload() body: Buffer, @Ctx() context: MqContext): Promise<void> {
     const tx = parseItemTransaction(body);

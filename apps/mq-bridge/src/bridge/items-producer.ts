@@ -17,14 +17,13 @@ import { AvroSerde, createSchemaRegistryClient, inventorySchemas, type ItemTrans
 import {
   ACKS_ALL,
   BackgroundConnector,
-  isRetriableKafkaError,
   ClientStateProbe,
   createIdempotentProducer,
   createKafkaClient,
   describeKafkaConfig,
   kafkaLogSinkFrom,
 } from '@eda/kafka';
-import { MqPoisonMessageException, MqRetriableException } from '@eda/mq';
+import { MqPoisonMessageException, MqSinkUnavailableException } from '@eda/mq';
 import { extractTraceContext, type MessageHeaders } from '@eda/telemetry';
 import { context } from '@opentelemetry/api';
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
@@ -36,6 +35,7 @@ import {
   type KafkaSettings,
   type RegistrySettings,
 } from '../config/bridge.config';
+import { isRecordFault, kafkaSendFailure } from './kafka-send-failure';
 
 interface Pending {
   readonly message: Message;
@@ -95,8 +95,10 @@ export class ItemsProducer implements OnApplicationBootstrap, OnApplicationShutd
   /**
    * Encodes `tx` and sends it keyed by storeId with `headers`; resolves once
    * Kafka acknowledged (acks=all). Rejects with `MqPoisonMessageException`
-   * when the record cannot be encoded (never retried), and with
-   * `MqRetriableException` when Kafka or the registry failed (MQ redelivers).
+   * when the record cannot be encoded or the broker refuses it (never
+   * retried), and with `MqSinkUnavailableException` when Kafka or the
+   * registry is unavailable (ServerMQ holds the message on MQ until they are
+   * back, without spending its backout budget).
    */
   async send(tx: ItemTransaction, headers: MessageHeaders): Promise<void> {
     let value: Buffer;
@@ -106,7 +108,10 @@ export class ItemsProducer implements OnApplicationBootstrap, OnApplicationShutd
       if ((err as { code?: unknown }).code === 'EDA_EVENTS_INVALID_RECORD') {
         throw new MqPoisonMessageException('INVALID_RECORD', (err as Error).message);
       }
-      throw new MqRetriableException(`Cannot encode for ${this.topic}: ${(err as Error).message}`, err);
+      throw new MqSinkUnavailableException(
+        `Cannot encode for ${this.topic} (schema registry): ${(err as Error).message}`,
+        err,
+      );
     }
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ message: { key: tx.storeId, value, headers: { ...headers } }, resolve, reject });
@@ -139,7 +144,7 @@ export class ItemsProducer implements OnApplicationBootstrap, OnApplicationShutd
     try {
       await this.connector.connect();
     } catch (err) {
-      this.fail(batch, err);
+      this.reject(batch, kafkaSendFailure(err, batch.length, this.topic));
       return;
     }
     // One send per trace context: the kafkajs instrumentation gives each record a producer span
@@ -151,29 +156,31 @@ export class ItemsProducer implements OnApplicationBootstrap, OnApplicationShutd
       const key = String(p.message.headers?.['traceparent'] ?? '');
       groups.set(key, [...(groups.get(key) ?? []), p]);
     }
-    await Promise.all(
-      [...groups.values()].map(async (group) => {
-        try {
-          const ctx = extractTraceContext(group[0]?.message.headers as MessageHeaders);
-          await context.with(ctx, () =>
-            this.producer.send({ topic: this.topic, acks: ACKS_ALL, messages: group.map((p) => p.message) }),
-          );
-          for (const p of group) p.resolve();
-        } catch (err) {
-          this.fail(group, err);
-        }
-      }),
-    );
+    await Promise.all([...groups.values()].map((group) => this.sendGroup(group)));
   }
 
-  private fail(group: readonly Pending[], err: unknown): void {
-    const retriable = isRetriableKafkaError(err);
-    const failure = new MqRetriableException(
-      `Kafka did not acknowledge ${group.length} record(s) for ${this.topic}` +
-        `${retriable ? '' : ' (not retriable per kafkajs; the MQ backout threshold moves them aside if it persists)'}` +
-        `: ${(err as Error).message}`,
-      err,
-    );
+  /**
+   * Sends one group. A refusal of the records themselves (too large, invalid)
+   * may be about one record of several, so the group is sent again one
+   * record at a time, and only the refused record becomes poison.
+   */
+  private async sendGroup(group: readonly Pending[]): Promise<void> {
+    try {
+      const ctx = extractTraceContext(group[0]?.message.headers as MessageHeaders);
+      await context.with(ctx, () =>
+        this.producer.send({ topic: this.topic, acks: ACKS_ALL, messages: group.map((p) => p.message) }),
+      );
+      for (const p of group) p.resolve();
+    } catch (err) {
+      if (group.length > 1 && isRecordFault(err)) {
+        await Promise.all(group.map((p) => this.sendGroup([p])));
+        return;
+      }
+      this.reject(group, kafkaSendFailure(err, group.length, this.topic));
+    }
+  }
+
+  private reject(group: readonly Pending[], failure: Error): void {
     for (const p of group) p.reject(failure);
   }
 }

@@ -4,7 +4,7 @@
  * Nest app (`app.connectMicroservice({ strategy })`).
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { ServerMQ, type IbmMqDriver, type MqServerStatus } from '@eda/mq';
+import { ServerMQ, type IbmMqDriver, type MqServerStatus, type MqSinkState } from '@eda/mq';
 import { bridgeConfig, mqConfig, type BridgeSettings, type MqSettings } from '../config/bridge.config';
 import { BridgeMetrics } from '../metrics/bridge-metrics';
 import { ITEMS_PATTERN } from './items-bridge.controller';
@@ -14,6 +14,7 @@ import { ITEMS_PATTERN } from './items-bridge.controller';
 export class MqBridgeTransport {
   private serverInstance: ServerMQ | undefined;
   private state: MqServerStatus | 'not-started' = 'not-started';
+  private sinkState: MqSinkState = { available: true, held: 0 };
 
   constructor(
     @Inject(bridgeConfig.KEY) private readonly settings: BridgeSettings,
@@ -38,6 +39,10 @@ export class MqBridgeTransport {
       retryBudgetMs: this.settings.retryBudgetMs,
     });
     server.on('batch', (report) => this.metrics.recordBatch(report));
+    server.on('sink', (state) => {
+      this.sinkState = state;
+      this.metrics.recordSink(state);
+    });
     server.status.subscribe((status) => {
       this.state = status;
       this.metrics.mqConnected.set(status === 'connected' ? 1 : 0);
@@ -49,6 +54,11 @@ export class MqBridgeTransport {
   /** The transport, once created. */
   get server(): ServerMQ | undefined {
     return this.serverInstance;
+  }
+
+  /** Whether Kafka takes the batch the transport holds, for readiness. */
+  get sink(): MqSinkState {
+    return this.sinkState;
   }
 
   /** The MQ connection state, for readiness. */

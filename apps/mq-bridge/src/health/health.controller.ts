@@ -1,7 +1,8 @@
 /**
  * `/health/live`: the process serves HTTP (no dependency is checked, so an
  * MQ or Kafka outage never restarts the pod). `/health/ready`: connected to
- * the queue manager, the Kafka producer is connected, and the items schema is
+ * the queue manager, the Kafka producer is connected, Kafka takes what the
+ * bridge sends (not holding a batch on MQ for it), and the items schema is
  * registered; 503 with the failing check otherwise.
  */
 import { Controller, Get, Inject } from '@nestjs/common';
@@ -47,6 +48,14 @@ export class HealthController {
         return this.transport.status === 'connected' ? mq.up(data) : mq.down(data);
       },
       () => this.kafka.clientState('producer', this.producer.producerState, ['connected']),
+      () => {
+        // The producer's state lags a dead broker; a held batch is the sure sign Kafka takes nothing.
+        const { available, held, error } = this.transport.sink;
+        const sink = this.indicators.check('kafka');
+        return available
+          ? sink.up()
+          : sink.down({ held, error: error instanceof Error ? error.message : String(error) });
+      },
       () =>
         this.indicators
           .check('schema')

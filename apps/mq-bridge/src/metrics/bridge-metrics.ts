@@ -4,7 +4,7 @@
  * tests, do not collide.
  */
 import { Injectable } from '@nestjs/common';
-import type { MqBatchReport } from '@eda/mq';
+import type { MqBatchReport, MqSinkState } from '@eda/mq';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Counters per batch outcome, and Node's default process metrics. */
@@ -40,6 +40,20 @@ export class BridgeMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [this.registry],
   });
+  /** 0 while Kafka (or the registry) does not take the batch the bridge holds. */
+  readonly kafkaAvailable = new Gauge({
+    name: 'mq_bridge_kafka_available',
+    help: '0 while Kafka or the schema registry does not take the batch the bridge holds on MQ',
+    registers: [this.registry],
+  });
+
+  /** Messages held under syncpoint (locked on MQ, BackoutCount unchanged) until Kafka takes them. */
+  readonly held = new Gauge({
+    name: 'mq_bridge_messages_held',
+    help: 'MQ messages held under syncpoint until Kafka takes them',
+    registers: [this.registry],
+  });
+
   /** 1 while connected to the queue manager. */
   readonly mqConnected = new Gauge({
     name: 'mq_bridge_mq_connected',
@@ -49,6 +63,13 @@ export class BridgeMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    this.kafkaAvailable.set(1);
+  }
+
+  /** Records a change of the sink's availability (`ServerMQ`'s `sink` event). */
+  recordSink(state: MqSinkState): void {
+    this.kafkaAvailable.set(state.available ? 1 : 0);
+    this.held.set(state.held);
   }
 
   /** Records one `ServerMQ` batch report. */
