@@ -1,31 +1,25 @@
 /**
  * The dashboard as a process (`main.ts` through @swc-node/register, as the
  * `serve` target runs it): SIGKILL in the middle of a stream of updates and a
- * restart lose and duplicate nothing in the view; SIGTERM drains and exits 0.
+ * restart lose nothing in the view and apply no record twice (counted on
+ * `/metrics`); SIGTERM drains and exits 0.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import type { StoreInventory } from '@eda/events';
 import { KafkaTestContext, waitFor } from '@eda/testing';
 import type { ViewSnapshot } from './inventory/inventory-view';
+import {
+  appliedRecords,
+  freePort,
+  launchDashboard,
+  recordsOn,
+  type DashboardProcess,
+} from './testing/dashboard-process.fixture';
 import { DashboardTopics } from './testing/dashboard-topics.fixture';
-
-const workspaceRoot = join(__dirname, '../../..');
-
-/** A port nothing listens on now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('inventory-dashboard process', () => {
   const context = new KafkaTestContext('inventory-dashboard-process');
   const topics = new DashboardTopics(context);
-  let child: ChildProcess | undefined;
+  let dashboard: DashboardProcess | undefined;
   let port: number;
 
   beforeAll(async () => {
@@ -33,41 +27,14 @@ describe('inventory-dashboard process', () => {
     port = await freePort();
   });
   afterAll(async () => {
-    child?.kill('SIGKILL');
+    await dashboard?.kill();
     await topics.delete();
     await context.close();
   });
 
-  async function launch(): Promise<ChildProcess> {
-    const started = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'main.ts')], {
-      cwd: workspaceRoot,
-      env: {
-        ...process.env,
-        ...topics.env({
-          LOG_LEVEL: 'warn',
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          SHUTDOWN_TIMEOUT_MS: '20000',
-        }),
-        SWC_NODE_PROJECT: join(__dirname, '../tsconfig.json'),
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    await waitFor(
-      'the dashboard to be ready',
-      async () => ((await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200 ? true : undefined),
-      45_000,
-      250,
-    );
-    return started;
-  }
+  const launch = () => launchDashboard(port, topics.env({ LOG_LEVEL: 'warn' }));
 
-  const exited = (proc: ChildProcess) =>
-    new Promise<number | null>((resolve) =>
-      proc.once('exit', (code, signal) => resolve(signal ? null : code)),
-    );
-
-  it('loses and duplicates nothing when killed mid-stream and restarted, and drains on SIGTERM', async () => {
+  it('loses nothing and applies no record twice when killed mid-stream and restarted, and drains on SIGTERM', async () => {
     const latest = new Map<string, StoreInventory>();
     let sequence = 0;
     const batch = async (n: number) => {
@@ -83,27 +50,37 @@ describe('inventory-dashboard process', () => {
       });
       await topics.sendStores(stores);
     };
-    child = await launch();
+    dashboard = await launch();
     for (let i = 0; i < 10; i++) await batch(50);
-    const killed = exited(child);
-    child.kill('SIGKILL');
-    await killed;
+    await dashboard.kill();
     await batch(200); // while nothing runs
 
-    child = await launch();
+    dashboard = await launch();
+    const { url } = dashboard;
     await batch(100);
     const view = await waitFor('the view to hold the latest snapshot of every store', async () => {
-      const body = (await (await fetch(`http://127.0.0.1:${port}/api/view`)).json()) as ViewSnapshot;
+      const body = (await (await fetch(`${url}/api/view`)).json()) as ViewSnapshot;
       return body.stores.length === latest.size &&
         body.stores.every((s) => JSON.stringify(s) === JSON.stringify(latest.get(s.storeId)))
         ? body
         : undefined;
     });
     expect(view.stores.map((s) => s.storeId).sort()).toEqual([...latest.keys()].sort());
+    // The view keeps one snapshot per store, so it cannot show a record applied twice: count
+    // applications. The restarted process replays the topic from the beginning, so it must have
+    // applied each of its 800 records exactly once by the time it has no lag left.
+    const total = await recordsOn(context, topics.storeInventory);
+    expect(total).toBe(800);
+    await waitFor('no lag, every record applied', async () => {
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      return /^dashboard_consumer_lag 0$/m.test(metrics) &&
+        (await appliedRecords(url, 'store.inventory')) >= total
+        ? true
+        : undefined;
+    });
+    expect(await appliedRecords(url, 'store.inventory')).toBe(total);
 
-    const done = exited(child);
-    child.kill('SIGTERM');
-    expect(await done).toBe(0);
-    child = undefined;
+    expect(await dashboard.terminate()).toBe(0);
+    dashboard = undefined;
   });
 });
