@@ -1,8 +1,11 @@
 /**
  * Failure handling against the real stack: retries through the retry topics
- * with backoff, the DLQ with every header after the last attempt, poison
- * records straight to the DLQ, none of it blocking the partition, and
- * `dlq-replay` re-publishing a dead letter to its original topic.
+ * with backoff (each attempt no earlier than its `RETRY_NOT_BEFORE`), the DLQ
+ * with every header after the last attempt, poison records straight to the
+ * DLQ, none of it blocking the partition (later records are applied while a
+ * failed one waits out its delay), a retry applied only by the instance whose
+ * group put it there, and `dlq-replay` re-publishing a dead letter to its
+ * original topic.
  */
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
@@ -12,6 +15,7 @@ import { KafkaTestContext, waitFor } from '@eda/testing';
 import { runDlqReplay } from './cli/dlq-replay';
 import { InventoryView } from './inventory/inventory-view';
 import { serve } from './serve';
+import { appliedRecords } from './testing/dashboard-process.fixture';
 import { DashboardTopics, type ReadRecord } from './testing/dashboard-topics.fixture';
 
 /** A failure a handler's dependency could raise; its class name lands in the DLQ header. */
@@ -19,12 +23,14 @@ class ShelfScannerError extends Error {}
 
 describe('inventory-dashboard retries and dead letters', () => {
   const context = new KafkaTestContext('inventory-dashboard-failures');
-  const topics = new DashboardTopics(context, [200, 400]);
+  /** Retry delays long enough that a blocking retry would visibly hold the partition up. */
+  const DELAYS = [1500, 2500] as const;
+  const topics = new DashboardTopics(context, [...DELAYS]);
   const saved = { ...process.env };
   let app: INestApplication;
   let view: InventoryView;
-  /** Calls of the view's store update, by store: [failed, succeeded]. */
-  const calls = new Map<string, { failed: number; applied: number }>();
+  /** Calls of the view's store update, by store: how many failed and succeeded, and when each was made. */
+  const calls = new Map<string, { failed: number; applied: number; at: number[] }>();
   /** Stores whose update fails: a number fails that many times, `always` never succeeds. */
   const failing = new Map<string, number | 'always'>();
 
@@ -38,8 +44,9 @@ describe('inventory-dashboard retries and dead letters', () => {
     jest
       .spyOn(view, 'applyStoreInventory')
       .mockImplementation((storeId: string, store: StoreInventory | null) => {
-        const count = calls.get(storeId) ?? { failed: 0, applied: 0 };
+        const count = calls.get(storeId) ?? { failed: 0, applied: 0, at: [] };
         calls.set(storeId, count);
+        count.at.push(Date.now());
         const rule = failing.get(storeId);
         if (rule === 'always' || (typeof rule === 'number' && count.failed < rule)) {
           count.failed += 1;
@@ -62,25 +69,40 @@ describe('inventory-dashboard retries and dead letters', () => {
     updatedAt: Date.now(),
   });
   const byKey = (records: ReadRecord[], key: string) => records.filter((r) => r.key === key);
+  /** `dashboard_records_total{event="store.inventory",outcome}` of the instance at `base`. */
+  const metric = async (base: string, outcome: string) => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const line = text
+      .split('\n')
+      .find((l) => l.startsWith(`dashboard_records_total{event="store.inventory",outcome="${outcome}"} `));
+    return line === undefined ? 0 : Number(line.split(' ').at(-1));
+  };
 
   it('processes a record that fails twice exactly once, through both retry levels', async () => {
     failing.set('flaky', 2);
     await topics.sendStores([store('flaky')]);
     await waitFor('the flaky store in the view', () => view.store('flaky'), 20_000);
-    expect(calls.get('flaky')).toEqual({ failed: 2, applied: 1 });
+    expect(calls.get('flaky')).toMatchObject({ failed: 2, applied: 1 });
     const [level1, level2] = topics.topology.retryTopics(topics.storeInventory);
     const first = byKey(await topics.read(level1 as string), 'flaky');
     const second = byKey(await topics.read(level2 as string), 'flaky');
     expect(first.map((r) => r.headers[FailureHeaders.ATTEMPTS])).toEqual(['1']);
     expect(second.map((r) => r.headers[FailureHeaders.ATTEMPTS])).toEqual(['2']);
     expect(first[0]?.headers[FailureHeaders.ERROR_CLASS]).toBe('ShelfScannerError');
+    // Each level's delay: due DELAYS[n] after the failure, and not attempted before it is due.
+    const [attempt1, attempt2, attempt3] = calls.get('flaky')?.at ?? [];
+    const due1 = Number(first[0]?.headers[FailureHeaders.RETRY_NOT_BEFORE]);
+    const due2 = Number(second[0]?.headers[FailureHeaders.RETRY_NOT_BEFORE]);
+    expect(due1 - (attempt1 as number)).toBeGreaterThanOrEqual(DELAYS[0]);
+    expect(attempt2).toBeGreaterThanOrEqual(due1);
+    expect(due2 - (attempt2 as number)).toBeGreaterThanOrEqual(DELAYS[1]);
+    expect(attempt3).toBeGreaterThanOrEqual(due2);
     expect(byKey(await topics.read(`${topics.storeInventory}.dlq`), 'flaky')).toEqual([]);
   });
 
   it('dead-letters a record that always fails with every header, while later records on its partition flow', async () => {
     failing.set('doomed', 'always');
     await topics.sendStores([store('doomed'), store('after-1'), store('after-2')], 0);
-    // The later records are applied long before the doomed one has exhausted its retries.
     await waitFor('the records behind the failing one', () => view.store('after-2'), 10_000);
     expect(view.store('after-1')).toBeDefined();
     const dlq = `${topics.storeInventory}.dlq`;
@@ -100,8 +122,40 @@ describe('inventory-dashboard retries and dead letters', () => {
     });
     expect(Number(dead?.headers[FailureHeaders.ORIGINAL_TIMESTAMP])).toBeGreaterThan(0);
     expect(dead?.value?.equals(original.value as Buffer)).toBe(true);
-    expect(calls.get('doomed')).toEqual({ failed: 3, applied: 0 });
+    expect(calls.get('doomed')).toMatchObject({ failed: 3, applied: 0 });
     expect(view.store('doomed')).toBeUndefined();
+    // Not blocked: the records behind it were applied while it waited for its first retry,
+    // which a retry that sleeps on the partition would have made them wait out.
+    const [failedAt, firstRetryAt] = calls.get('doomed')?.at ?? [];
+    const appliedAt = calls.get('after-2')?.at[0] as number;
+    expect(appliedAt).toBeGreaterThanOrEqual(failedAt as number);
+    expect(appliedAt - (failedAt as number)).toBeLessThan(DELAYS[0]);
+    expect(appliedAt).toBeLessThan(firstRetryAt as number);
+    expect((firstRetryAt as number) - (failedAt as number)).toBeGreaterThanOrEqual(DELAYS[0]);
+  });
+
+  it('leaves a retry to the instance whose group put it there: a second instance skips it', async () => {
+    // Every instance reads every partition of the retry topics in a group of its own; the
+    // retries above belong to the first instance's group.
+    const second = await serve({ port: 0, waitUntilCaughtUp: true });
+    try {
+      const base = `http://127.0.0.1:${second.getHttpServer().address().port}`;
+      const retries = (
+        await Promise.all(topics.topology.retryTopics(topics.storeInventory).map((t) => topics.read(t)))
+      ).flat();
+      const records = (await topics.read(topics.storeInventory)).length;
+      expect(retries.length).toBeGreaterThanOrEqual(4); // flaky twice, doomed twice
+      const skipped = () => metric(base, 'skipped');
+      await waitFor("the second instance to pass over the first one's retries", async () =>
+        (await skipped()) >= retries.length ? true : undefined,
+      );
+      expect(await skipped()).toBe(retries.length);
+      // It applied each record of the input topic once, and none of the other group's retries.
+      expect(await appliedRecords(base, 'store.inventory')).toBe(records);
+      expect(second.get(InventoryView).store('doomed')).toBeDefined(); // it never failed there
+    } finally {
+      await second.close();
+    }
   });
 
   it('sends poison records straight to the DLQ, and dlq-replay re-publishes one to its topic', async () => {
