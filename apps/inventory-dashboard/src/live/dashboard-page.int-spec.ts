@@ -4,8 +4,10 @@
  * server-sent events, without a reload. Saves a screenshot to tmp/ (gitignored),
  * or to docs/img/dashboard.png, the README's picture, with EDA_UPDATE_SCREENSHOTS=true.
  *
- * Skips, saying so, only when /usr/bin/chromium is missing
- * (`apt-get install -y chromium`).
+ * Skips, saying so, only when Chromium is missing (`apt-get install -y
+ * chromium`) on a developer's machine. Under CI (`CI=true`) a missing
+ * Chromium fails the suite instead: CI must show the page works.
+ * `EDA_CHROMIUM` names another executable (default /usr/bin/chromium).
  */
 import 'reflect-metadata';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -17,16 +19,21 @@ import { KafkaTestContext } from '@eda/testing';
 import { serve } from '../serve';
 import { DashboardTopics } from '../testing/dashboard-topics.fixture';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env['EDA_CHROMIUM'] || '/usr/bin/chromium';
 const SCREENSHOT =
   process.env['EDA_UPDATE_SCREENSHOTS'] === 'true'
     ? join(__dirname, '../../../../docs/img/dashboard.png')
     : join(__dirname, '../../../../tmp/screenshots/dashboard.png');
 const available = existsSync(CHROMIUM);
-if (!available) {
-  console.warn(
-    `Skipping the browser test: ${CHROMIUM} is missing. Install it with: apt-get install -y chromium`,
-  );
+const missing = `${CHROMIUM} is missing. Install it with: apt-get install -y chromium`;
+if (!available && process.env['CI'] === 'true') {
+  describe('the dashboard page in Chromium', () => {
+    it('runs under CI, which must have Chromium', () => {
+      throw new Error(`CI=true, and the browser test cannot run: ${missing}`);
+    });
+  });
+} else if (!available) {
+  console.warn(`Skipping the browser test: ${missing}`);
 }
 
 (available ? describe : describe.skip)('the dashboard page in Chromium', () => {
