@@ -60,6 +60,17 @@ describe('StoreScenario', () => {
     expect(scenario.stockOf('store-002', 'SKU-00003')).toBe(expected);
   });
 
+  it('shifts only the event times when it starts from another time', () => {
+    const startTime = Date.UTC(2026, 11, 7, 5, 0);
+    const shifted = scenarioTransactions({ ...options, startTime }, 200);
+    const plain = scenarioTransactions(options, 200);
+    expect(shifted.map((t) => t.timestamp - startTime)).toEqual(
+      plain.map((t) => t.timestamp - SCENARIO_EPOCH_MS),
+    );
+    expect(shifted.map((t) => ({ ...t, timestamp: 0 }))).toEqual(plain.map((t) => ({ ...t, timestamp: 0 })));
+    expect(() => scenarioTransactions({ ...options, startTime: -1 }, 1)).toThrow(RangeError);
+  });
+
   it('moves event time forward from the scenario epoch', () => {
     const txs = scenarioTransactions(options, 1000);
     expect(txs[0]!.timestamp).toBeGreaterThan(SCENARIO_EPOCH_MS);

@@ -22,6 +22,15 @@ export interface ScenarioOptions {
   readonly stores: number;
   /** Number of distinct items (skus), 1 or more. */
   readonly skus: number;
+  /**
+   * Event time the scenario starts from, epoch milliseconds (default
+   * {@link SCENARIO_EPOCH_MS}). It shifts every timestamp and changes nothing
+   * else. Pass a recent time where records must outlive the broker's
+   * time-based retention: Kafka deletes records older than a topic's
+   * `retention.ms` by their timestamp, so a scenario stamped months ago
+   * loses its sales windows and changelogs within minutes.
+   */
+  readonly startTime?: number;
 }
 
 /** One item of the catalog. */
@@ -59,11 +68,15 @@ export class StoreScenario {
   private readonly random: SeededRandom;
   /** Units on hand per (store, item), row-major by store. */
   private readonly stock: Int32Array;
-  private clock = SCENARIO_EPOCH_MS;
+  private clock: number;
 
   constructor(readonly options: ScenarioOptions) {
     if (!Number.isInteger(options.stores) || options.stores < 1) throw new RangeError('stores must be >= 1');
     if (!Number.isInteger(options.skus) || options.skus < 1) throw new RangeError('skus must be >= 1');
+    const start = options.startTime ?? SCENARIO_EPOCH_MS;
+    if (!Number.isSafeInteger(start) || start < 0)
+      throw new RangeError('startTime must be epoch milliseconds >= 0');
+    this.clock = start;
     this.random = new SeededRandom(options.seed);
     this.storeIds = Array.from(
       { length: options.stores },

@@ -27,6 +27,8 @@ export interface SimulationSpec {
   readonly ratePerSec?: number;
   readonly stores: number;
   readonly skus: number;
+  /** Event time the scenario starts from (epoch ms); undefined: the scenario's epoch. */
+  readonly startTime?: number;
   /** Records per publish call at most. */
   readonly batchSize: number;
   /** How long one batch is resent through retriable errors before the run fails. */
@@ -119,8 +121,13 @@ export class SimulationRun {
   }
 
   private async pump(): Promise<void> {
-    const { count, ratePerSec, stores, skus, seed } = this.spec;
-    const scenario = new StoreScenario({ seed, stores, skus });
+    const { count, ratePerSec, stores, skus, seed, startTime } = this.spec;
+    const scenario = new StoreScenario({
+      seed,
+      stores,
+      skus,
+      ...(startTime === undefined ? {} : { startTime }),
+    });
     // About ten publish calls per second when paced, so the rate stays smooth.
     const batchSize = ratePerSec
       ? Math.max(1, Math.min(this.spec.batchSize, Math.ceil(ratePerSec / 10)))

@@ -63,6 +63,7 @@ describe('SimulationsController (HTTP)', () => {
     [{ count: 10 }, 'backend must be one of the following values: kafka, mq'],
     [{ backend: 'carrier-pigeon' }, 'backend must be one of the following values: kafka, mq'],
     [{ backend: 'kafka', colour: 'red' }, 'property colour should not exist'],
+    [{ backend: 'kafka', startTime: 'yesterday' }, 'startTime must be a valid ISO 8601 date string'],
   ])('answers %j with 400 naming the field', async (body, message) => {
     const response = await post(body);
     expect(response.status).toBe(400);

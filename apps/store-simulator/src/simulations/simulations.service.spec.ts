@@ -26,6 +26,15 @@ describe('SimulationsService', () => {
     expect(run.status().finishedAt).not.toBeNull();
   });
 
+  it('sends the same scenario from startTime on when one is given', async () => {
+    const { publisher, service } = setup();
+    const startTime = '2026-12-07T05:00:00.000Z';
+    await service.start({ backend: 'kafka', count: 50, seed: 7, stores: 3, skus: 9, startTime }).done;
+    expect(publisher.received).toEqual(
+      scenarioTransactions({ seed: 7, stores: 3, skus: 9, startTime: Date.parse(startTime) }, 50),
+    );
+  });
+
   it('counts sent transactions by type in the metrics', async () => {
     const { metrics, service } = setup();
     await service.start({ backend: 'kafka', count: 300, seed: 1 }).done;

@@ -51,6 +51,7 @@ export class SimulationsService implements OnModuleDestroy {
       batchSize: this.settings.batchSize,
       retryBudgetMs: this.settings.retryBudgetMs,
       ...(request.count === undefined ? {} : { count: request.count }),
+      ...(request.startTime === undefined ? {} : { startTime: Date.parse(request.startTime) }),
       // An endless run without a rate would flood the backend; give it the default rate.
       ...(request.ratePerSec !== undefined
         ? { ratePerSec: request.ratePerSec }

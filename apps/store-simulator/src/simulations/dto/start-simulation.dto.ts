@@ -3,7 +3,7 @@
  * (whitelist + forbidNonWhitelisted): a bad or unknown field is a 400 whose
  * message names it.
  */
-import { IsIn, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import { BACKENDS, type Backend } from '../../publishing/transaction-publisher';
 
 /** Largest seed: the generator takes an unsigned 32-bit integer. */
@@ -45,6 +45,16 @@ export class StartSimulationDto {
   @Min(0)
   @Max(MAX_SEED)
   seed?: number;
+
+  /**
+   * Event time of the scenario's start, ISO-8601 with a zone (default
+   * 2026-01-01T00:00:00Z). Shifts the timestamps only: ids and contents stay
+   * those of the seed. Use a recent time when the records must outlive the
+   * topics' time-based retention (see the README).
+   */
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  startTime?: string;
 
   /** Where to send: `kafka`, or `mq` (through the MQ bridge). */
   @IsIn(BACKENDS)
