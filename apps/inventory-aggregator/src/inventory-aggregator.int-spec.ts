@@ -323,8 +323,9 @@ describe('inventory-aggregator, two instances on the native stack', () => {
     let total = 0;
     for (const instance of instances) {
       const text = await (await fetch(`${instance.url}/metrics`)).text();
-      const line = new RegExp(`^aggregator_streams_records_${name}_total (\\S+)$`, 'm');
-      total += Number(line.exec(text)?.[1] ?? 0);
+      // Summed over label sets (dropped carries a `reason`).
+      const line = new RegExp(`^aggregator_streams_records_${name}_total(?:\\{[^}]*\\})? (\\S+)$`, 'gm');
+      for (const m of text.matchAll(line)) total += Number(m[1]);
     }
     return total;
   }

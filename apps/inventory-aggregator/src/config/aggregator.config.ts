@@ -53,7 +53,10 @@ export function aggregatorSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) 
       `must be usable in topic names, got "${applicationId}"`,
     );
   }
-  const salesGraceMs = integer(env, 'SALES_GRACE_MS', 10_000, 0, DAY);
+  // One hour: windows are emitted on every commit, not once closed, so grace costs no latency, only
+  // the memory of open windows; and it is what decides whether a sale that an outage delayed (a
+  // producer re-sending after a broker restart, a backlog in the MQ bridge) still counts. See README.
+  const salesGraceMs = integer(env, 'SALES_GRACE_MS', 60 * MINUTE, 0, DAY);
   const salesRetentionMs = integer(env, 'SALES_RETENTION_MS', 7 * DAY, MINUTE, 365 * DAY);
   if (salesRetentionMs < MINUTE + salesGraceMs) {
     throw new AggregatorConfigError('SALES_RETENTION_MS', `must be at least 60000 + SALES_GRACE_MS`);

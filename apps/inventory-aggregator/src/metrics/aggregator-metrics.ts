@@ -11,7 +11,6 @@ import { InventoryStreams } from '../streams/inventory-streams';
 /** Engine totals exported as counters: `streams.records.processed` -> `aggregator_streams_records_processed_total`. */
 const ENGINE_TOTALS = [
   ['streams.records.processed', 'Records processed by the tasks of this instance'],
-  ['streams.records.dropped', 'Records dropped: duplicates, late sales, undecodable input (when skipped)'],
   ['streams.records.dead_lettered', 'Undecodable input records written to the dead-letter topic'],
   ['streams.restore.records', 'Changelog records restored into stores'],
   ['streams.commits', 'Commits completed (transactions under exactly-once)'],
@@ -46,6 +45,19 @@ export class AggregatorMetrics {
       registers: [this.registry],
       collect() {
         this.set(streams.metrics()['streams.tasks.active'] ?? 0);
+      },
+    });
+    new Counter({
+      name: 'aggregator_streams_records_dropped_total',
+      help: 'Records dropped, by reason: duplicate (same id), late (its window closed), undecodable (skipped)',
+      labelNames: ['reason'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const { deserialization = 0, ...others } = streams.droppedByReason();
+        // The reasons a user of this topology watches, at 0 until they happen; then any other seen.
+        const totals = { duplicate: 0, late: 0, ...others, undecodable: deserialization };
+        for (const [reason, n] of Object.entries(totals)) this.inc({ reason }, n);
       },
     });
     for (const [key, help] of ENGINE_TOTALS) {

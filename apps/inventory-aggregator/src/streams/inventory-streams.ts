@@ -101,6 +101,11 @@ export class InventoryStreams implements OnApplicationBootstrap, OnApplicationSh
     return this.streams?.metrics() ?? {};
   }
 
+  /** Dropped records by reason (`duplicate`, `late`, `deserialization`, ...). */
+  droppedByReason(): Record<string, number> {
+    return this.streams?.droppedByReason() ?? {};
+  }
+
   private require(): KafkaStreams {
     if (!this.streams) throw new StreamsNotStartedError(this.phase);
     return this.streams;
@@ -132,6 +137,8 @@ export class InventoryStreams implements OnApplicationBootstrap, OnApplicationSh
           ? {}
           : { 'commit.interval.ms': settings.commitIntervalMs }),
         kafka: streamsClientConfig(this.kafkaSettings),
+        // The engine's warnings (a late sale dropped, with the stream time that closed its window).
+        logger: { warn: (fields, message) => this.logger.warn({ ...fields, msg: message }) },
       });
       streams.onStateChange((now, before) => {
         this.logger.log(`streams ${before} -> ${now}`);
