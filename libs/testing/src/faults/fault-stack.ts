@@ -1,7 +1,7 @@
 /**
  * A dedicated native stack (Kafka + Apicurio) for fault tests: the shared
  * stack serves every integration test at once, so nothing may kill it. A
- * fault stack lives under `.stack-faults/<name>` on its own ports, and its
+ * fault stack lives under `.stack-faults/<name>-<port base>` on its own ports, and its
  * broker and registry can be killed (SIGKILL), stopped (SIGTERM) and
  * restarted by the real scripts, as an operator or a node failure would.
  *
@@ -43,7 +43,8 @@ export function faultStackLayout(name = 'faults', env: NodeJS.ProcessEnv = proce
   }
   return {
     name,
-    dir: join(workspaceRoot, '.stack-faults', name),
+    // The base in the name: two suites with two bases must not share a data dir (or a pid file).
+    dir: join(workspaceRoot, '.stack-faults', `${name}-${base}`),
     kafkaPort: base + 92,
     controllerPort: base + 93,
     registryPort: base + 81,

@@ -157,6 +157,7 @@ function harness(
     },
   } as unknown as PartitionReader;
   const eos = guarantee === 'exactly_once_v2';
+  const metrics = new StreamsMetrics(APP);
   const manager = new TaskManager({
     kafka,
     config: resolveStreamsConfig({
@@ -180,7 +181,7 @@ function harness(
       deleteTopicRecords: async () => undefined,
     } as never,
     reader,
-    metrics: new StreamsMetrics(APP),
+    metrics,
     consumer: () =>
       ({
         seek: ({ topic, offset }: { topic: string; offset: string }) =>
@@ -230,7 +231,7 @@ function harness(
     const store = handle.task.stores.get('sums') as unknown as { get(k: string): number | undefined };
     return { k0: store.get('k0'), k1: store.get('k1'), k2: store.get('k2') };
   };
-  return { cluster, manager, fatal, current, process, sums };
+  return { cluster, manager, fatal, current, process, sums, metrics };
 }
 
 describe('classifyError', () => {
@@ -296,7 +297,7 @@ describe('TaskManager recovery from commit failures', () => {
 
   it('exactly_once_v2: a broker outage during commit revives the task and the committed output stays exact', async () => {
     const reference = await referenceRun();
-    const { cluster, manager, fatal, current, process, sums } = harness('exactly_once_v2');
+    const { cluster, manager, fatal, current, process, sums, metrics } = harness('exactly_once_v2');
     await manager.assign(new Set([TASK]));
     const first = await current();
     await process(first, 0, 12);
@@ -331,6 +332,8 @@ describe('TaskManager recovery from commit failures', () => {
     expect(cluster.log(CHANGELOG)).toEqual(reference.log(CHANGELOG));
     expect(cluster.latest('out')).toEqual({ k0: 8, k1: 8, k2: 8 });
     expect(cluster.offsets.get(REPARTITION)).toBe(24);
+    // Counts follow the transactions: the aborted attempt's 12 records are not counted twice.
+    expect(metrics.snapshot()['streams.records.processed']).toBe(24);
   });
 
   it.each(['exactly_once_v2', 'at_least_once'] as const)(
