@@ -1,6 +1,7 @@
 import { Admin, Consumer, ConsumerConfig, Kafka, logLevel, Producer, ProducerConfig } from 'kafkajs';
 import { stackEndpoints } from './stack-endpoints';
 import { uniqueName } from './unique-names';
+import { waitFor } from './wait-for';
 
 /** Options for {@link KafkaTestContext.createTopic}. */
 export interface TestTopicOptions {
@@ -32,16 +33,32 @@ export class KafkaTestContext {
     this.admin = this.kafka.admin();
   }
 
-  /** Creates a uniquely named topic and waits until it has leaders. */
+  /**
+   * Creates a uniquely named topic and waits until every partition has a
+   * leader. The wait is ours, not kafkajs' `waitForLeaders`: on a broker that
+   * started a moment ago (the fault suite's, after a restart) its metadata
+   * request can answer UNKNOWN_TOPIC_OR_PARTITION, which kafkajs does not retry.
+   */
   async createTopic(prefix: string, options: TestTopicOptions = {}): Promise<string> {
     await this.admin.connect();
     const topic = uniqueName(prefix);
+    const partitions = options.partitions ?? 1;
     const configEntries = Object.entries(options.config ?? {}).map(([name, value]) => ({ name, value }));
     await this.admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic, numPartitions: options.partitions ?? 1, replicationFactor: 1, configEntries }],
+      waitForLeaders: false,
+      topics: [{ topic, numPartitions: partitions, replicationFactor: 1, configEntries }],
     });
     this.topics.add(topic);
+    await waitFor(
+      `leaders for every partition of ${topic}`,
+      async () => {
+        const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+        const leaders = topics[0]?.partitions.filter((p) => p.leader >= 0).length ?? 0;
+        return leaders === partitions ? true : undefined;
+      },
+      30_000,
+      100,
+    );
     return topic;
   }
 
