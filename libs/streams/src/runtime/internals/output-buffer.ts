@@ -15,6 +15,16 @@ import { OutgoingRecord, RecordCollector } from '../../processor/internals/recor
 export const MAX_MESSAGES_PER_TOPIC_PER_REQUEST = 1000;
 
 /**
+ * Most bytes (keys, values and headers, uncompressed) of one topic in one
+ * produce request. The broker refuses a partition's record batch above
+ * `message.max.bytes` (1 MiB by default) with MESSAGE_TOO_LARGE, which fails
+ * the instance: 1000 dead-letter records, each with its KIP-1034 headers
+ * (exception message and stack trace), came to more than that. Half the
+ * default leaves room for record overhead and for a topic set lower.
+ */
+export const MAX_BYTES_PER_TOPIC_PER_REQUEST = 512 * 1024;
+
+/**
  * Collects a task's (or, under at-least-once, every task's) output between
  * commits. Processing stays synchronous; the buffer is drained into produce
  * requests at commit (or inside the task's transaction), or earlier when it
@@ -31,6 +41,7 @@ export class OutputBuffer implements RecordCollector {
     private readonly maxRecords: number,
     private readonly onFull: () => void = () => undefined,
     private readonly maxPerTopicPerRequest = MAX_MESSAGES_PER_TOPIC_PER_REQUEST,
+    private readonly maxBytesPerTopicPerRequest = MAX_BYTES_PER_TOPIC_PER_REQUEST,
   ) {}
 
   send(record: OutgoingRecord): void {
@@ -68,17 +79,32 @@ export class OutputBuffer implements RecordCollector {
 
   /**
    * Empties the buffer into produce requests in kafkajs' batch shape. Each
-   * request holds at most `maxPerTopicPerRequest` messages per topic; send
-   * the requests in order, one after the other, to keep each topic's order.
+   * request holds at most `maxPerTopicPerRequest` messages and about
+   * `maxBytesPerTopicPerRequest` bytes per topic (a single larger message
+   * goes alone); send the requests in order, one after the other, to keep
+   * each topic's order.
    */
   drain(): TopicMessages[][] {
     const requests: TopicMessages[][] = [];
-    const cap = this.maxPerTopicPerRequest;
     for (const [topic, messages] of this.byTopic) {
-      for (let i = 0, r = 0; i < messages.length; i += cap, r++) {
-        const chunk = messages.length <= cap ? messages : messages.slice(i, i + cap);
-        (requests[r] ??= []).push({ topic, messages: chunk });
+      let r = 0;
+      let start = 0;
+      let bytes = 0;
+      for (let i = 0; i < messages.length; i++) {
+        const size = messageBytes(messages[i] as Message);
+        const count = i - start;
+        if (
+          count > 0 &&
+          (count === this.maxPerTopicPerRequest || bytes + size > this.maxBytesPerTopicPerRequest)
+        ) {
+          (requests[r++] ??= []).push({ topic, messages: messages.slice(start, i) });
+          start = i;
+          bytes = 0;
+        }
+        bytes += size;
       }
+      const rest = start === 0 ? messages : messages.slice(start);
+      if (rest.length > 0) (requests[r] ??= []).push({ topic, messages: rest });
     }
     this.byTopic = new Map();
     this.count = 0;
@@ -90,4 +116,22 @@ export class OutputBuffer implements RecordCollector {
     this.byTopic = new Map();
     this.count = 0;
   }
+}
+
+/** A message's uncompressed key, value and header bytes, plus a little for its framing. */
+function messageBytes(message: Message): number {
+  let bytes = 64 + byteLength(message.key) + byteLength(message.value);
+  for (const name in message.headers ?? {}) {
+    const value = (message.headers as Record<string, unknown>)[name];
+    bytes +=
+      name.length +
+      (Array.isArray(value) ? value.reduce((n: number, v) => n + byteLength(v), 0) : byteLength(value));
+  }
+  return bytes;
+}
+
+function byteLength(value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  if (Buffer.isBuffer(value)) return value.length;
+  return Buffer.byteLength(String(value));
 }

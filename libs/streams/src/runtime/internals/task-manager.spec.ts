@@ -9,7 +9,11 @@ import type { Kafka, TopicMessages } from 'kafkajs';
 import { Consumed, Grouped, Materialized, Produced, Serdes, StreamsBuilder } from '../../index';
 import { StreamsMetrics } from '../../telemetry/metrics';
 import { resolveStreamsConfig } from '../streams-config';
-import { MAX_MESSAGES_PER_TOPIC_PER_REQUEST, OutputBuffer } from './output-buffer';
+import {
+  MAX_BYTES_PER_TOPIC_PER_REQUEST,
+  MAX_MESSAGES_PER_TOPIC_PER_REQUEST,
+  OutputBuffer,
+} from './output-buffer';
 import { PartitionReader } from './partition-reader';
 import { FetchedBatch, TaskHandle, TaskManager } from './task-manager';
 
@@ -183,6 +187,31 @@ describe('OutputBuffer', () => {
     expect(requests[0]?.[1]?.messages[0]).toMatchObject({ partition: 1, timestamp: '0' });
     expect(buffer.size).toBe(0);
     expect(buffer.drain()).toEqual([]);
+  });
+
+  it('caps a request by bytes too: 1000 dead letters with their headers once exceeded the broker max (1 MiB)', () => {
+    const buffer = new OutputBuffer(10_000);
+    const stack = 'x'.repeat(2_000); // an exception's stack trace, as KIP-1034 headers carry it
+    for (let i = 0; i < 1000; i++) {
+      buffer.send({ ...record('items.dlq', i), headers: { '__streams.errors.stacktrace': stack } });
+    }
+    const requests = buffer.drain();
+    const sizes = requests.map((r) => r[0]!.messages.length);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(1000);
+    for (const r of requests) {
+      const bytes = r[0]!.messages.reduce(
+        (n, m) => n + String(m.headers?.['__streams.errors.stacktrace']).length,
+        0,
+      );
+      expect(bytes).toBeLessThanOrEqual(MAX_BYTES_PER_TOPIC_PER_REQUEST);
+    }
+    // One oversized message still goes, alone.
+    buffer.send({ ...record('big', 0), value: Buffer.alloc(2 * MAX_BYTES_PER_TOPIC_PER_REQUEST) });
+    buffer.send(record('big', 1));
+    expect(buffer.drain().map((r) => r.map((t) => `${t.topic}:${t.messages.length}`))).toEqual([
+      ['big:1'],
+      ['big:1'],
+    ]);
   });
 
   it('reports full at maxRecords and remembers its high-water mark', () => {
