@@ -73,8 +73,13 @@ function projectName(projectDir) {
  */
 function jestConfig(projectDir) {
   const name = projectName(projectDir);
+  // A test that leaks a handle (a socket, a timer) must not keep a finished run alive: CI would wait
+  // for its 90-minute limit instead of failing. EDA_JEST_DEBUG_HANDLES=true lists the leaks instead.
+  const debugHandles = process.env.EDA_JEST_DEBUG_HANDLES === 'true';
   return {
     displayName: name,
+    forceExit: !debugHandles,
+    detectOpenHandles: debugHandles,
     projects: [
       {
         ...common(projectDir),
