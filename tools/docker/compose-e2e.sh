@@ -38,8 +38,20 @@ report_unhealthy() {
   local service state health code bad=()
   while read -r service state health code; do
     case "$service" in
-      topics | schemas) [ "$state" = exited ] && [ "$code" = 0 ] || bad+=("$service ($state, exit $code)") ;;
-      *) [ "$state" = running ] && [ "$health" = healthy ] || bad+=("$service ($state, ${health:-no health})") ;;
+      topics | schemas)
+        if [ "$state" = created ]; then
+          bad+=("$service (not started: a service it depends on never became healthy)")
+        elif [ "$state" != exited ] || [ "$code" != 0 ]; then
+          bad+=("$service ($state, exit $code)")
+        fi
+        ;;
+      *)
+        if [ "$state" = created ]; then
+          bad+=("$service (not started: a service it depends on never became healthy)")
+        elif [ "$state" != running ] || [ "$health" != healthy ]; then
+          bad+=("$service ($state, health: $health)")
+        fi
+        ;;
     esac
   done < <("${compose[@]}" ps --all --format '{{.Service}} {{.State}} {{if .Health}}{{.Health}}{{else}}-{{end}} {{.ExitCode}}' "${CORE_SERVICES[@]}")
   [ "${#bad[@]}" -gt 0 ] || bad=("none reported; see the compose output above")
