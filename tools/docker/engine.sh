@@ -35,6 +35,8 @@ die() { printf 'engine: error: %s\n' "$*" >&2; exit 1; }
 engine_answers() { docker info >/dev/null 2>&1; }
 
 # The dockerd we started: its pid, only while that pid still runs dockerd.
+# dockerd writes the file itself (--pidfile) and removes it on a clean exit;
+# $! would name `setsid`, which forks when it is a process-group leader.
 our_pid() {
   local pid
   [ -f "$STATE/dockerd.pid" ] || return 1
@@ -80,12 +82,13 @@ install_compose() {
 start_dockerd() {
   mkdir -p "$STATE"
   log "starting dockerd (log: $STATE/dockerd.log)"
+  rm -f "$STATE/dockerd.pid"
   # setsid: the daemon outlives this script and ignores the caller's terminal signals.
-  setsid dockerd --pidfile "$STATE/dockerd.pid.daemon" >"$STATE/dockerd.log" 2>&1 </dev/null &
-  echo $! >"$STATE/dockerd.pid"
+  setsid -f dockerd --pidfile "$STATE/dockerd.pid" >"$STATE/dockerd.log" 2>&1 </dev/null
   local waited=0
   until engine_answers; do
-    if ! our_pid >/dev/null; then
+    # Give dockerd a few seconds to write its pid file before judging it dead.
+    if [ "$waited" -ge 5 ] && ! our_pid >/dev/null; then
       tail -n 30 "$STATE/dockerd.log" >&2 || true
       die "dockerd exited at start (last lines of its log above)"
     fi
@@ -119,7 +122,8 @@ cmd_stop() {
   log "stopping dockerd (pid $pid)"
   kill -TERM "$pid"
   local waited=0
-  while kill -0 "$pid" 2>/dev/null; do
+  # Until it is gone or a zombie (a reaped-late child of init still answers kill -0).
+  while kill -0 "$pid" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]; do
     [ "$waited" -lt 30 ] || { log "dockerd still running after 30s; sending SIGKILL"; kill -KILL "$pid" || true; break; }
     sleep 1
     waited=$((waited + 1))
