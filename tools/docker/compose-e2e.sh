@@ -78,6 +78,8 @@ trap cleanup EXIT
 
 phase "engine"
 bash tools/docker/engine.sh start
+# Node 24 for the test (Jest, playwright-core), as everywhere else in the repo.
+. tools/node/ensure-node.sh
 
 if [ "${EDA_STANDINS:-true}" = true ]; then
   phase "stand-in base images (CI only; cached, rebuilt when their inputs change)"

