@@ -35,6 +35,41 @@ describe('exitGracefullyOnSignals', () => {
     expect(errors).toEqual(['shutdown failed: commit failed']);
   });
 
+  it('exits 0 when the telemetry flush fails (the app closed cleanly), saying the spans are lost', async () => {
+    const source = new FakeProcess();
+    const warnings: string[] = [];
+    exitGracefullyOnSignals({
+      close: async () => undefined,
+      telemetry: { shutdown: () => Promise.reject(new Error('getaddrinfo ENOTFOUND otel-collector')) },
+      timeoutMs: 1000,
+      logger: { ...quiet, warn: (m) => void warnings.push(m) },
+      activity: 'closing',
+      source,
+    });
+    source.emit('SIGTERM', 'SIGTERM');
+    expect(await source.exited).toBe(0);
+    expect(warnings).toEqual([
+      'telemetry flush failed, the last spans are lost: getaddrinfo ENOTFOUND otel-collector',
+    ]);
+  });
+
+  it('waits for the telemetry flush no longer than its own limit, then exits 0', async () => {
+    const source = new FakeProcess();
+    const warnings: string[] = [];
+    exitGracefullyOnSignals({
+      close: async () => undefined,
+      telemetry: { shutdown: () => new Promise(() => undefined) },
+      telemetryFlushTimeoutMs: 20,
+      timeoutMs: 60_000,
+      logger: { ...quiet, warn: (m) => void warnings.push(m) },
+      activity: 'closing',
+      source,
+    });
+    source.emit('SIGTERM', 'SIGTERM');
+    expect(await source.exited).toBe(0);
+    expect(warnings).toEqual(['telemetry flush still running after 20 ms: exiting without the last spans']);
+  });
+
   it('exits 1 when closing outlasts the timeout', async () => {
     const source = new FakeProcess();
     exitGracefullyOnSignals({

@@ -16,8 +16,13 @@ export interface SignalSource {
 export interface GracefulShutdownOptions {
   /** Stops the app: for a Nest app, `app.close()` (drain, commit, disconnect). */
   readonly close: () => Promise<unknown>;
-  /** Flushed after `close`, so the last spans of the shutdown are exported. */
+  /**
+   * Flushed after `close`, so the last spans of the shutdown are exported.
+   * Best effort: see {@link TELEMETRY_FLUSH_TIMEOUT_MS}.
+   */
   readonly telemetry?: { shutdown(): Promise<unknown> };
+  /** Overrides {@link TELEMETRY_FLUSH_TIMEOUT_MS} (tests). */
+  readonly telemetryFlushTimeoutMs?: number;
   /** Exit 1 when closing takes longer (SHUTDOWN_TIMEOUT_MS in the apps). */
   readonly timeoutMs: number;
   readonly logger: ShutdownLogger;
@@ -28,10 +33,19 @@ export interface GracefulShutdownOptions {
 }
 
 /**
+ * Longest wait for the telemetry flush once the app has closed. The flush is
+ * best effort: the app's own work (offsets committed, producer flushed) is
+ * done, and an absent or unreachable collector (compose's default profile has
+ * none; the real run saw `getaddrinfo ENOTFOUND otel-collector` after 7 s) must
+ * neither turn a clean shutdown into exit 1 nor eat the shutdown budget.
+ */
+export const TELEMETRY_FLUSH_TIMEOUT_MS = 2_000;
+
+/**
  * Ends the process cleanly on SIGTERM or SIGINT: close the app, flush
- * telemetry, exit 0. A close that fails or outlasts `timeoutMs` exits 1, and
- * a second signal exits 1 at once, so Kubernetes never waits out its grace
- * period on a hung shutdown.
+ * telemetry (best effort, bounded), exit 0. A close that fails or outlasts
+ * `timeoutMs` exits 1, and a second signal exits 1 at once, so Kubernetes
+ * never waits out its grace period on a hung shutdown.
  */
 export function exitGracefullyOnSignals(options: GracefulShutdownOptions): void {
   const source: SignalSource = options.source ?? process;
@@ -49,18 +63,43 @@ export function exitGracefullyOnSignals(options: GracefulShutdownOptions): void 
       logger.error(`shutdown took longer than ${timeoutMs} ms (SHUTDOWN_TIMEOUT_MS); exiting anyway`);
       source.exit(1);
     }, timeoutMs).unref();
-    options
-      .close()
-      .then(() => options.telemetry?.shutdown())
-      .then(
-        () => source.exit(0),
-        (err: unknown) => {
-          logger.error(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
-          source.exit(1);
-        },
-      );
+    options.close().then(
+      async () => {
+        await flushTelemetry(options, logger);
+        source.exit(0);
+      },
+      (err: unknown) => {
+        logger.error(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+        source.exit(1);
+      },
+    );
   };
   for (const signal of options.signals ?? (['SIGTERM', 'SIGINT'] as const)) {
     source.on(signal, shutdown);
+  }
+}
+
+/** Flushes telemetry for at most the flush timeout; a failure or a timeout loses the last spans, and says so. */
+async function flushTelemetry(options: GracefulShutdownOptions, logger: ShutdownLogger): Promise<void> {
+  if (options.telemetry === undefined) return;
+  const limitMs = options.telemetryFlushTimeoutMs ?? TELEMETRY_FLUSH_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), limitMs);
+  });
+  try {
+    const outcome = await Promise.race([
+      options.telemetry.shutdown().then(() => 'flushed' as const),
+      timedOut,
+    ]);
+    if (outcome === 'timeout') {
+      logger.warn(`telemetry flush still running after ${limitMs} ms: exiting without the last spans`);
+    }
+  } catch (err) {
+    logger.warn(
+      `telemetry flush failed, the last spans are lost: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  } finally {
+    clearTimeout(timer);
   }
 }
