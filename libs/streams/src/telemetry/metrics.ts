@@ -128,19 +128,15 @@ export class StreamsMetrics {
   }
 
   /**
-   * A view for one exactly-once task in which the record counts that its
-   * transaction makes true (processed, dropped, dead-lettered) are held until
-   * it commits; every other instrument is this instance's.
+   * A view for one exactly-once task in which the counts of what its
+   * transaction makes true (records dropped, records dead-lettered) are held
+   * until it commits; every other instrument is this instance's. Records
+   * processed stays live: it measures work done (throughput), aborted or not.
    */
   heldForTask(): HeldTaskMetrics {
-    const held = [
-      new HeldCounter(this.recordsProcessed),
-      new HeldCounter(this.droppedRecords),
-      new HeldCounter(this.deadLetteredRecords),
-    ] as const;
-    const [recordsProcessed, droppedRecords, deadLetteredRecords] = held;
+    const held = [new HeldCounter(this.droppedRecords), new HeldCounter(this.deadLetteredRecords)] as const;
+    const [droppedRecords, deadLetteredRecords] = held;
     const metrics = Object.create(this, {
-      recordsProcessed: { value: recordsProcessed },
       droppedRecords: { value: droppedRecords },
       deadLetteredRecords: { value: deadLetteredRecords },
     }) as StreamsMetrics;

@@ -208,15 +208,15 @@ function harness(
     expect(await handle.ready).toBe(true);
     return handle;
   };
-  /** Processes input offsets [from, to) of the repartition topic: key k<i % 3>, value 1. */
-  const process = async (handle: TaskHandle, from: number, to: number) => {
+  /** Processes input offsets [from, to) of the repartition topic: key k<i % 3>, value 1 (null at `nullAt`). */
+  const process = async (handle: TaskHandle, from: number, to: number, nullAt = -1) => {
     const batch: FetchedBatch = {
       topic: REPARTITION,
       partition: 0,
       messages: Array.from({ length: to - from }, (_, i) => ({
         offset: String(from + i),
         key: Buffer.from(`k${(from + i) % 3}`),
-        value: Buffer.from('1'),
+        value: from + i === nullAt ? null : Buffer.from('1'),
         timestamp: String(1_000 + from + i),
         headers: {},
       })),
@@ -304,7 +304,7 @@ describe('TaskManager recovery from commit failures', () => {
     await manager.commitAll();
     expect(cluster.offsets.get(REPARTITION)).toBe(12);
 
-    await process(first, 12, 24);
+    await process(first, 12, 25, 24); // offset 24: a null value, dropped by the aggregation
     expect(sums(first)).toEqual({ k0: 8, k1: 8, k2: 8 });
     // The broker goes away during the commit: EndTxn fails, and so does the abort (the old bug's path:
     // FAILED, instance ERROR, then the shutdown's commit hit "illegal transition FAILED -> IN_TRANSACTION").
@@ -325,15 +325,15 @@ describe('TaskManager recovery from commit failures', () => {
     expect(manager.allRunning).toBe(true);
 
     // The consumer re-delivers from offset 12; the committed output equals the fault-free run's.
-    await process(revived, 12, 24);
+    await process(revived, 12, 25, 24);
     await manager.commitAll();
     expect(fatal).toEqual([]);
     expect(cluster.log('out')).toEqual(reference.log('out'));
     expect(cluster.log(CHANGELOG)).toEqual(reference.log(CHANGELOG));
     expect(cluster.latest('out')).toEqual({ k0: 8, k1: 8, k2: 8 });
-    expect(cluster.offsets.get(REPARTITION)).toBe(24);
-    // Counts follow the transactions: the aborted attempt's 12 records are not counted twice.
-    expect(metrics.snapshot()['streams.records.processed']).toBe(24);
+    expect(cluster.offsets.get(REPARTITION)).toBe(25);
+    // Drop counts follow the transactions: the aborted attempt's drop is not counted twice.
+    expect(metrics.snapshot()['streams.records.dropped']).toBe(1);
   });
 
   it.each(['exactly_once_v2', 'at_least_once'] as const)(
