@@ -38,6 +38,8 @@ interface BuilderOptions {
   readonly caching: boolean;
   readonly logging: boolean;
   readonly changelogConfig: Readonly<Record<string, string>>;
+  /** Under at-least-once, send this store's changelog records after every other record of a flush. */
+  readonly loggedLast?: boolean;
 }
 
 /**
@@ -60,6 +62,10 @@ export class StoreBuilder<S> {
   get cachingEnabled(): boolean {
     return this.options.caching;
   }
+  /** True when the changelog is written after the other output of each flush (see {@link withLoggingLast}). */
+  get loggedLast(): boolean {
+    return this.options.loggedLast ?? false;
+  }
   /** Topic configs the changelog is created with (and verified against). */
   get changelogConfig(): Readonly<Record<string, string>> {
     return this.options.changelogConfig;
@@ -75,6 +81,18 @@ export class StoreBuilder<S> {
   withLoggingEnabled(config: Record<string, string> = {}): StoreBuilder<S> {
     const changelogConfig = { ...this.options.changelogConfig, ...config };
     return new StoreBuilder(this.name, { ...this.options, logging: true, changelogConfig }, this.factory);
+  }
+  /**
+   * Under at-least-once, sends this store's changelog records only after every
+   * other record buffered with them (outputs, other changelogs, repartition
+   * records) was acknowledged. For a store that guards the others, such as
+   * deduplication's ids: if a broker dies mid-send, the guard may forget an id
+   * whose effects were written (the id is counted again: a duplicate, allowed),
+   * but never remember one whose effects were lost (a loss). Exactly-once
+   * writes everything in one transaction and needs no order.
+   */
+  withLoggingLast(): StoreBuilder<S> {
+    return new StoreBuilder(this.name, { ...this.options, loggedLast: true }, this.factory);
   }
   /** No changelog: the store is lost when its task moves. */
   withLoggingDisabled(): StoreBuilder<S> {

@@ -191,11 +191,9 @@ export class KStreamImpl<K, V> implements KStream<K, V>, GraphPosition<K, V> {
     // Ids are filed in buckets of one window; two buckets of retention keep every neighbour a lookup needs.
     const supplier = Stores.inMemoryWindowStore(storeName, 2 * windowMs, windowMs);
     this.graph.addStore(
-      Stores.windowStoreBuilder(
-        supplier,
-        idSerde,
-        Serdes.Long(),
-      ).withCachingDisabled() as StoreBuilder<unknown>,
+      Stores.windowStoreBuilder(supplier, idSerde, Serdes.Long())
+        .withCachingDisabled()
+        .withLoggingLast() as StoreBuilder<unknown>,
     );
     const name = this.graph.newName('KSTREAM-DEDUPLICATE');
     const processor = () => new DeduplicateProcessor<K, V, ID>(storeName, idSelector, windowMs);

@@ -42,6 +42,8 @@ export class OutputBuffer implements RecordCollector {
     private readonly onFull: () => void = () => undefined,
     private readonly maxPerTopicPerRequest = MAX_MESSAGES_PER_TOPIC_PER_REQUEST,
     private readonly maxBytesPerTopicPerRequest = MAX_BYTES_PER_TOPIC_PER_REQUEST,
+    /** Topics drained into requests of their own, after all others (StoreBuilder.withLoggingLast). */
+    private readonly lastTopics: ReadonlySet<string> = new Set(),
   ) {}
 
   send(record: OutgoingRecord): void {
@@ -86,8 +88,19 @@ export class OutputBuffer implements RecordCollector {
    */
   drain(): TopicMessages[][] {
     const requests: TopicMessages[][] = [];
-    for (const [topic, messages] of this.byTopic) {
-      let r = 0;
+    const first = [...this.byTopic].filter(([topic]) => !this.lastTopics.has(topic));
+    const last = [...this.byTopic].filter(([topic]) => this.lastTopics.has(topic));
+    this.chunk(first, requests, 0);
+    this.chunk(last, requests, requests.length);
+    this.byTopic = new Map();
+    this.count = 0;
+    return requests;
+  }
+
+  /** Splits each topic's messages into requests from index `from` on, within the caps. */
+  private chunk(topics: Array<[string, Message[]]>, requests: TopicMessages[][], from: number): void {
+    for (const [topic, messages] of topics) {
+      let r = from;
       let start = 0;
       let bytes = 0;
       for (let i = 0; i < messages.length; i++) {
@@ -106,9 +119,6 @@ export class OutputBuffer implements RecordCollector {
       const rest = start === 0 ? messages : messages.slice(start);
       if (rest.length > 0) (requests[r] ??= []).push({ topic, messages: rest });
     }
-    this.byTopic = new Map();
-    this.count = 0;
-    return requests;
   }
 
   /** Drops buffered records (a task closed dirty: its uncommitted output must not be sent). */

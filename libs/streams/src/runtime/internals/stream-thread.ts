@@ -31,7 +31,7 @@ export class StreamThread {
   readonly tasks: TaskManager;
   private readonly reader: PartitionReader;
   private readonly admin: Admin;
-  private readonly producer: Producer | undefined;
+  private producer: Producer | undefined;
   private readonly consumer: Consumer;
   private lane: Promise<unknown> = Promise.resolve();
   private lastCommit = Date.now();
@@ -59,13 +59,21 @@ export class StreamThread {
     const eos = config.guarantee === 'exactly_once_v2';
     this.reader = new PartitionReader(kafka);
     this.admin = kafka.admin();
-    this.producer = eos
-      ? undefined
-      : kafka.producer({
-          idempotent: true,
-          createPartitioner: Partitioners.DefaultPartitioner,
-          allowAutoTopicCreation: false,
-        });
+    const sharedProducer = () =>
+      kafka.producer({
+        idempotent: true,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: false,
+      });
+    this.producer = eos ? undefined : sharedProducer();
+    // Changelogs written after the rest of each flush (at-least-once): see StoreBuilder.withLoggingLast.
+    const lastTopics = new Set(
+      subtopologies.flatMap((s) =>
+        s.stores
+          .filter((st) => st.builder.loggingEnabled && st.builder.loggedLast)
+          .map((st) => `${config.applicationId}-${st.builder.name}-changelog`),
+      ),
+    );
     const sourceTopics = new Map(subtopologies.map((s) => [s.id, s.sourceTopics]));
     this.consumer = kafka.consumer({
       groupId: config.applicationId,
@@ -94,7 +102,17 @@ export class StreamThread {
       metrics,
       consumer: () => this.consumer,
       producer: this.producer,
-      sharedOutput: eos ? undefined : new OutputBuffer(10_000, () => (this.commitRequested = true)),
+      sharedOutput: eos
+        ? undefined
+        : new OutputBuffer(10_000, () => (this.commitRequested = true), undefined, undefined, lastTopics),
+      // An idempotent producer whose sequence numbers the broker no longer accepts (after a broker
+      // restart) never recovers: kafkajs 2.2.4 does not bump its epoch. Replace it with a new one.
+      replaceProducer: async () => {
+        await this.producer?.disconnect().catch(() => undefined);
+        this.producer = sharedProducer();
+        await this.producer.connect();
+        return this.producer;
+      },
       requestCommit: () => (this.commitRequested = true),
       onTaskStatus: () => listener.onTaskStatus(),
       onFatal: (err) => this.fail(err),

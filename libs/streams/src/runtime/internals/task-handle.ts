@@ -64,6 +64,8 @@ export interface TaskManagerDeps {
   consumer(): Consumer;
   /** At-least-once: the shared producer and buffer. */
   readonly producer: Producer | undefined;
+  /** At-least-once: replaces the shared producer after an error no idempotent producer recovers from. */
+  replaceProducer?(): Promise<Producer>;
   readonly sharedOutput: OutputBuffer | undefined;
   /** Called when a buffer fills, so the owner flushes or commits early. */
   requestCommit(): void;

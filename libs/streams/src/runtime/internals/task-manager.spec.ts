@@ -214,6 +214,19 @@ describe('OutputBuffer', () => {
     ]);
   });
 
+  it('drains "last" topics (a dedupe changelog) in requests after all the others', () => {
+    const buffer = new OutputBuffer(10_000, undefined, 2, undefined, new Set(['ids-changelog']));
+    for (let i = 0; i < 3; i++) buffer.send(record('ids-changelog', i)); // buffered first ...
+    for (let i = 0; i < 3; i++) buffer.send(record('out', i));
+    // ... sent last, so a send that fails part-way never leaves an id remembered without its effect.
+    expect(buffer.drain().map((r) => r.map((t) => `${t.topic}:${t.messages.length}`))).toEqual([
+      ['out:2'],
+      ['out:1'],
+      ['ids-changelog:2'],
+      ['ids-changelog:1'],
+    ]);
+  });
+
   it('reports full at maxRecords and remembers its high-water mark', () => {
     let signalled = 0;
     const buffer = new OutputBuffer(3, () => signalled++);

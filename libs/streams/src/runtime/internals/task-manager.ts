@@ -1,4 +1,4 @@
-import { PartitionOffset, Partitioners, TopicOffsets } from 'kafkajs';
+import { PartitionOffset, Partitioners, Producer, TopicOffsets } from 'kafkajs';
 import { StreamsFatalError } from '../../errors';
 import { StreamTask, TaskEnvironment } from '../../processor/internals/stream-task';
 import { SubtopologyDef } from '../../processor/internals/topology-layout';
@@ -6,7 +6,7 @@ import { decodePartitionTime, encodeOffsetMetadata } from './offset-metadata';
 import { OutputBuffer } from './output-buffer';
 import { CommittedPosition, RepartitionPurger } from './repartition-purger';
 import { restoreTask, takeCheckpoint, validateCheckpoint, writeCheckpoint } from './state-restorer';
-import { classifyError, isRecoverable, TaskTransaction } from './task-transaction';
+import { classifyError, isRecoverable, needsNewProducer, TaskTransaction } from './task-transaction';
 import { BatchControl, FetchedBatch, normaliseHeaders, TaskHandle, TaskManagerDeps } from './task-handle';
 
 export type { BatchControl, FetchedBatch, TaskHandle, TaskManagerDeps } from './task-handle';
@@ -29,9 +29,12 @@ export class TaskManager {
   /** Deletes consumed repartition records after commits. */
   readonly purger: RepartitionPurger;
   private readonly subByTopic = new Map<string, SubtopologyDef>();
+  /** At-least-once: the shared producer (replaced after a sequence error). */
+  private producer: Producer | undefined;
 
   constructor(private readonly deps: TaskManagerDeps) {
     for (const sub of deps.subtopologies) for (const t of sub.sourceTopics) this.subByTopic.set(t, sub);
+    this.producer = deps.producer;
     this.purger = new RepartitionPurger(deps.admin, deps.config.repartitionPurgeIntervalMs);
   }
 
@@ -180,10 +183,12 @@ export class TaskManager {
   async flushOutput(): Promise<boolean> {
     const requests = this.deps.sharedOutput?.drain() ?? [];
     try {
-      for (const topicMessages of requests) await this.deps.producer?.sendBatch({ topicMessages, acks: -1 });
+      for (const topicMessages of requests) await this.producer?.sendBatch({ topicMessages, acks: -1 });
       return true;
     } catch (err) {
       if (!isRecoverable(err)) throw err;
+      if (needsNewProducer(err) && this.deps.replaceProducer)
+        this.producer = await this.deps.replaceProducer();
       this.deps.sharedOutput?.clear();
       for (const handle of [...this.handles.values()])
         if (handle.running) await this.closeDirty(handle, !handle.revoked);

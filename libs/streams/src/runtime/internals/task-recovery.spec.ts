@@ -245,6 +245,9 @@ describe('classifyError', () => {
     expect(classifyError(protocolError('REQUEST_TIMED_OUT', true))).toBe('retriable');
     expect(classifyError(protocolError('TOPIC_AUTHORIZATION_FAILED', false))).toBe('fatal');
     expect(classifyError(new TypeError('bug'))).toBe('fatal');
+    // An idempotent producer's lost sequence state (after a broker restart): retriable with a new producer.
+    expect(classifyError(protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER', false))).toBe('retriable');
+    expect(classifyError(protocolError('UNKNOWN_PRODUCER_ID', false))).toBe('retriable');
   });
 });
 
@@ -506,6 +509,31 @@ describe('TaskManager recovery from commit failures', () => {
     expect(sums(revived)).toEqual({ k0: 2, k1: 2, k2: 2 });
     expect(cluster.seeks.at(-1)).toEqual({ topic: REPARTITION, offset: '6' });
 
+    await process(revived, 6, 12);
+    await manager.commitAll();
+    expect(cluster.latest('out')).toEqual({ k0: 4, k1: 4, k2: 4 });
+    expect(cluster.offsets.get(REPARTITION)).toBe(12);
+  });
+
+  it('at_least_once: an out-of-order sequence (broker restarted) replaces the producer and reprocesses', async () => {
+    const cluster = new FakeCluster();
+    const replaced: unknown[] = [];
+    const { manager, fatal, current, process } = harness('at_least_once', cluster, {
+      replaceProducer: async () => {
+        const producer = cluster.kafka().producer();
+        replaced.push(producer);
+        return producer as never;
+      },
+    });
+    await manager.assign(new Set([TASK]));
+    await process(await current(), 0, 6);
+    await manager.commitAll();
+    await process(await current(), 6, 12);
+    cluster.faults.push({ step: 'sendBatch', error: protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER', false) });
+    await manager.commitAll();
+    expect(fatal).toEqual([]); // it used to stop the instance: "The broker received an out of order sequence number"
+    expect(replaced).toHaveLength(1);
+    const revived = await current();
     await process(revived, 6, 12);
     await manager.commitAll();
     expect(cluster.latest('out')).toEqual({ k0: 4, k1: 4, k2: 4 });

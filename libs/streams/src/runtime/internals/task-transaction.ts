@@ -48,6 +48,27 @@ export class TaskCorruptedError extends StreamsError {
 const FENCING_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'INVALID_PRODUCER_ID_MAPPING']);
 
 /**
+ * The broker no longer accepts this idempotent producer's sequence numbers
+ * (after a broker restart lost its producer state, say). kafkajs 2.2.4 marks
+ * them non-retriable and never bumps the epoch, so the producer is useless
+ * from then on; a new one (a new producer id) works. Retriable for the task:
+ * exactly-once revives it with a new producer anyway; at-least-once replaces
+ * its shared producer and reprocesses from the committed offsets.
+ */
+const PRODUCER_STATE_ERRORS = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID']);
+
+/** Whether `err` (or a cause) means the producer that raised it must be replaced. */
+export function needsNewProducer(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e = err; e instanceof Error && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const { type } = e as { type?: string };
+    if (type !== undefined && PRODUCER_STATE_ERRORS.has(type)) return true;
+  }
+  return false;
+}
+
+/**
  * kafkajs errors that are retriable although their class says otherwise:
  * retries exhausted while the broker was away, no coordinator, a timeout.
  */
@@ -83,6 +104,7 @@ export function classifyError(err: unknown): ErrorKind {
     if (e instanceof TaskMigratedError) return 'fenced';
     if (e instanceof StreamsFatalError) return 'fatal';
     if (e instanceof TaskCorruptedError || RETRIABLE_NAMES.has(name)) retriable = true;
+    else if (type !== undefined && PRODUCER_STATE_ERRORS.has(type)) retriable = true;
     else if (name.startsWith('KafkaJS') && flag === true) retriable = true;
   }
   return retriable ? 'retriable' : 'fatal';
