@@ -145,6 +145,9 @@ export function poisonCount(sends: number, poisonEvery: number): number {
   return poisonEvery === 0 ? 0 : Math.floor(sends / poisonEvery);
 }
 
+/** One window's totals. */
+type WindowTotals = { unitsSold: number; revenue: number; transactions: number };
+
 /** The aggregates and windows `transactions` (distinct ids) must produce. */
 function expectationOf(transactions: readonly ItemTransaction[]): Pick<Workload, 'expected' | 'windows'> {
   const windows = new Map<string, { unitsSold: number; revenue: number; transactions: number }>();
@@ -325,6 +328,7 @@ export async function queryApiConverged(
   instance: AggregatorInstance,
   workload: Workload,
   timeoutMs = 240_000,
+  atLeastOnce = false,
 ): Promise<void> {
   let mismatch = '';
   const { expected } = workload;
@@ -333,14 +337,15 @@ export async function queryApiConverged(
     async () => {
       for (const [sku, want] of expected.items) {
         const { status, body } = await getJson(`${instance.url}/api/items/${sku}`);
-        if (status !== 200 || body.quantity !== want.quantity) {
+        if (status !== 200 || (!atLeastOnce && body.quantity !== want.quantity)) {
           mismatch = `item ${sku}: ${status} ${JSON.stringify(body)}, want quantity ${want.quantity}`;
           return undefined;
         }
       }
       for (const [storeId, want] of expected.stores) {
         const { status, body } = await getJson(`${instance.url}/api/stores/${storeId}/inventory`);
-        if (status !== 200 || JSON.stringify(sorted(body.items)) !== JSON.stringify(sorted(want.items))) {
+        const same = JSON.stringify(sorted(body.items)) === JSON.stringify(sorted(want.items));
+        if (status !== 200 || (!atLeastOnce && !same)) {
           mismatch = `store ${storeId}: ${status} ${JSON.stringify(body).slice(0, 200)}`;
           return undefined;
         }
@@ -361,7 +366,7 @@ export async function queryApiConverged(
           });
         }
       }
-      const diff = windowDiff(workload.windows, got);
+      const diff = windowDiff(workload.windows, got, atLeastOnce);
       if (diff !== undefined) {
         mismatch = `sales windows: ${diff}`;
         return undefined;
@@ -383,6 +388,7 @@ export async function outputTopicsConverged(
   topics: PipelineTopics,
   workload: Workload,
   timeoutMs = 120_000,
+  atLeastOnce = false,
 ): Promise<void> {
   const registry = createSchemaRegistryClient(registryConfigFromEnv());
   const serde = <T>(schema: AvroSerdeOptions['schema']) => new AvroSerde<T>({ registry, schema });
@@ -418,18 +424,19 @@ export async function outputTopicsConverged(
       'output topics to carry the expected latest values and windows',
       () => {
         for (const [sku, want] of workload.expected.items) {
-          if (items.get(sku) !== want.quantity) {
+          if (items.get(sku) === undefined || (!atLeastOnce && items.get(sku) !== want.quantity)) {
             mismatch = `item.inventory ${sku}: ${items.get(sku)}, want ${want.quantity}`;
             return undefined;
           }
         }
         for (const [id, want] of workload.expected.stores) {
-          if (JSON.stringify(sorted(stores.get(id) ?? {})) !== JSON.stringify(sorted(want.items))) {
+          const same = JSON.stringify(sorted(stores.get(id) ?? {})) === JSON.stringify(sorted(want.items));
+          if (!stores.has(id) || (!atLeastOnce && !same)) {
             mismatch = `store.inventory ${id} differs`;
             return undefined;
           }
         }
-        const diff = windowDiff(workload.windows, windows);
+        const diff = windowDiff(workload.windows, windows, atLeastOnce);
         if (diff !== undefined) mismatch = `store.sales.1m: ${diff}`;
         return diff === undefined ? true : undefined;
       },
@@ -499,12 +506,25 @@ export async function metricValue(instance: AggregatorInstance, name: string, la
 }
 
 /** The first differing window, or undefined when both maps hold the same windows and totals. */
+/**
+ * The first differing window, or undefined when both maps hold the same windows and totals.
+ * `atLeast`: at-least-once may count a sale twice after a crash, never lose one; each window's
+ * totals must then be at least the expected ones.
+ */
 function windowDiff(
-  want: ReadonlyMap<string, unknown>,
+  want: ReadonlyMap<string, WindowTotals>,
   got: ReadonlyMap<string, unknown>,
+  atLeast = false,
 ): string | undefined {
   for (const [key, w] of want) {
-    if (JSON.stringify(got.get(key)) !== JSON.stringify(w)) {
+    const g = got.get(key) as WindowTotals | undefined;
+    const ok = atLeast
+      ? g !== undefined &&
+        g.unitsSold >= w.unitsSold &&
+        g.revenue >= w.revenue &&
+        g.transactions >= w.transactions
+      : JSON.stringify(g) === JSON.stringify(w);
+    if (!ok) {
       return `${key}: got ${JSON.stringify(got.get(key))}, want ${JSON.stringify(w)} (${got.size}/${want.size} windows)`;
     }
   }
