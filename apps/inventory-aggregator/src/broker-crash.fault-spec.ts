@@ -25,6 +25,7 @@ import {
   freePort,
   startAggregator,
   type AggregatorInstance,
+  waitUntilReady,
 } from './testing/aggregator-process.fixture';
 import {
   aggregatorEnv,
@@ -151,19 +152,3 @@ describe.each(cases)(
     }, 600_000);
   },
 );
-
-/** Waits until `/health/ready` answers 200; fails with the instance's output. */
-async function waitUntilReady(instance: AggregatorInstance, timeoutMs = 120_000): Promise<void> {
-  await waitFor(
-    `aggregator on ${instance.port} ready`,
-    async () => {
-      if (instance.process.exitCode !== null) throw new Error(`exited with ${instance.process.exitCode}`);
-      const response = await fetch(`${instance.url}/health/ready`);
-      return response.status === 200 ? true : undefined;
-    },
-    timeoutMs,
-    250,
-  ).catch((err: Error) => {
-    throw new Error(`${err.message}\n--- output ---\n${instance.process.output()}`);
-  });
-}

@@ -20,6 +20,7 @@ import {
   freePort,
   startAggregator,
   type AggregatorInstance,
+  waitUntilReady,
 } from './testing/aggregator-process.fixture';
 import {
   aggregatorEnv,
@@ -90,7 +91,7 @@ describe.each(guarantees)(
     it('stays exact when one of two instances is SIGKILLed mid-transaction and restarted', async () => {
       const workload = buildWorkload({ distinct: EVENTS, seed: 11 });
       const [a] = [await start(), await start()] as [AggregatorInstance, AggregatorInstance];
-      await Promise.all(instances.map((i) => ready(i)));
+      await Promise.all(instances.map((i) => waitUntilReady(i)));
       let acked = 0;
       const sending = send(workload, (n) => (acked = n));
       await waitFor(
@@ -111,7 +112,7 @@ describe.each(guarantees)(
     it('stays exact through a rebalance storm: instances joining and leaving every few seconds', async () => {
       const workload = buildWorkload({ distinct: EVENTS, seed: 12 });
       const anchor = await start();
-      await ready(anchor);
+      await waitUntilReady(anchor);
       let sent = false;
       const sending = send(workload).then((w) => ((sent = true), w));
       // Until the input is in: add an instance, let it join, then take one away (alternately SIGTERM and
@@ -138,7 +139,7 @@ describe.each(guarantees)(
         200,
       );
       await stack.start('registry');
-      await ready(instance);
+      await waitUntilReady(instance);
       let acked = 0;
       const sending = send(workload, (n) => (acked = n));
       await waitFor(
@@ -159,7 +160,7 @@ describe.each(guarantees)(
       const poisonEvery = 10;
       const workload = buildWorkload({ distinct: EVENTS, seed: 14 });
       const instance = await start();
-      await ready(instance);
+      await waitUntilReady(instance);
       const sent = await send(workload, undefined, poisonEvery);
       await exact(instance, sent);
       const poison = poisonCount(sent.sends.length, poisonEvery);
@@ -172,19 +173,3 @@ describe.each(guarantees)(
     }, 600_000);
   },
 );
-
-/** Waits until `/health/ready` answers 200; fails with the instance's output. */
-async function ready(instance: AggregatorInstance, timeoutMs = 120_000): Promise<void> {
-  await waitFor(
-    `aggregator on ${instance.port} ready`,
-    async () => {
-      if (instance.process.exitCode !== null) throw new Error(`exited with ${instance.process.exitCode}`);
-      const response = await fetch(`${instance.url}/health/ready`);
-      return response.status === 200 ? true : undefined;
-    },
-    timeoutMs,
-    250,
-  ).catch((err: Error) => {
-    throw new Error(`${err.message}\n--- output ---\n${instance.process.output()}`);
-  });
-}

@@ -32,6 +32,7 @@ import {
   launch,
   startAggregator,
   type AggregatorInstance,
+  waitUntilReady,
 } from './testing/aggregator-process.fixture';
 import { expectInventory, type InventoryExpectation } from './testing/inventory-expectation';
 
@@ -474,20 +475,4 @@ function sum(rows: Array<Record<string, string | number>>, field: string): numbe
 
 function sorted(record: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
-}
-
-/** Waits until `/health/ready` answers 200; fails with the instance's output. */
-async function waitUntilReady(instance: AggregatorInstance, timeoutMs = 90_000): Promise<void> {
-  await waitFor(
-    `aggregator on ${instance.port} ready`,
-    async () => {
-      if (instance.process.exitCode !== null) throw new Error(`exited with ${instance.process.exitCode}`);
-      const response = await fetch(`${instance.url}/health/ready`);
-      return response.status === 200 ? true : undefined;
-    },
-    timeoutMs,
-    250,
-  ).catch((err: Error) => {
-    throw new Error(`${err.message}\n--- output ---\n${instance.process.output()}`);
-  });
 }

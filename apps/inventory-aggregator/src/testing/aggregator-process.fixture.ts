@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { waitFor } from '@eda/testing';
 
 const workspaceRoot = join(__dirname, '../../../..');
 
@@ -75,4 +76,20 @@ export async function getJson(url: string): Promise<{ status: number; body: Json
     body: text === '' ? undefined : JSON.parse(text),
     headers: response.headers,
   };
+}
+
+/** Waits until `/health/ready` answers 200; fails with the instance's output, or at once if it exited. */
+export async function waitUntilReady(instance: AggregatorInstance, timeoutMs = 120_000): Promise<void> {
+  await waitFor(
+    `aggregator on ${instance.port} ready`,
+    async () => {
+      if (instance.process.exitCode !== null) throw new Error(`exited with ${instance.process.exitCode}`);
+      const response = await fetch(`${instance.url}/health/ready`);
+      return response.status === 200 ? true : undefined;
+    },
+    timeoutMs,
+    250,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}\n--- output ---\n${instance.process.output()}`);
+  });
 }
