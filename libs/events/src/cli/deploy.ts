@@ -5,6 +5,12 @@
  *
  * Usage: tsx libs/events/src/cli/deploy.ts [--schemas-dir <dir>] [--subject-prefix <prefix>]
  * Registry settings come from the environment (see registry-config.ts).
+ *
+ * A registry that is unavailable or slow (a retriable error) is retried with
+ * backoff for up to SCHEMAS_DEPLOY_RETRY_MS (default 120000): the deploy is
+ * idempotent, and it runs as a start-up Job (compose, Argo CD PreSync) beside a
+ * registry that may still be warming up. Apicurio on KafkaSQL was seen answering
+ * its first writes after more than the client's 5 s timeout.
  */
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
@@ -12,6 +18,16 @@ import { deploySchemas, formatDeployReport } from '../deploy/schema-deploy';
 import { loadSubjectCatalog } from '../deploy/subject-catalog';
 import { registryConfigFromEnv } from '../registry/registry-config';
 import { createSchemaRegistryClient } from '../registry/schema-registry-client';
+
+/** How long a retriable failure is retried, from SCHEMAS_DEPLOY_RETRY_MS. */
+function retryBudgetMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env['SCHEMAS_DEPLOY_RETRY_MS'];
+  const value = raw === undefined || raw === '' ? 120_000 : Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`SCHEMAS_DEPLOY_RETRY_MS must be a non-negative integer (ms), got "${raw}".`);
+  }
+  return value;
+}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -23,7 +39,20 @@ async function main(): Promise<number> {
   const config = registryConfigFromEnv();
   const plans = loadSubjectCatalog(values['schemas-dir'], values['subject-prefix']);
   console.log(`Deploying ${plans.length} schema(s) to ${config.url}`);
-  const report = await deploySchemas(createSchemaRegistryClient(config), plans);
+  const client = createSchemaRegistryClient(config);
+  const deadline = Date.now() + retryBudgetMs();
+  let report;
+  for (let delay = 1000; ; delay = Math.min(delay * 2, 10_000)) {
+    try {
+      report = await deploySchemas(client, plans);
+      break;
+    } catch (err) {
+      const retriable = (err as { retriable?: boolean }).retriable === true;
+      if (!retriable || Date.now() + delay > deadline) throw err;
+      console.error(`schemas:deploy: ${(err as Error).message} Retrying in ${delay} ms.`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
   console.log(formatDeployReport(report));
   return report.ok ? 0 : 1;
 }
