@@ -198,9 +198,10 @@ export class TaskManager {
 
   /**
    * Back-pressure inside a fetched batch, checked after every record: when the
-   * buffer `handle` writes to is full, sends it (at-least-once: no offset
-   * commit) or commits the task's transaction (exactly-once: output may only
-   * leave inside a transaction). Keeps buffers bounded however large a fetch is.
+   * buffer `handle` writes to is full, flushes every task's caches and sends it
+   * (at-least-once: no offset commit) or commits the task's transaction
+   * (exactly-once: output may only leave inside a transaction). Keeps buffers
+   * bounded however large a fetch is.
    */
   async relieve(handle: TaskHandle): Promise<void> {
     if (!this.outputFull(handle)) return;
@@ -211,6 +212,11 @@ export class TaskManager {
       await this.commitTransactional(handle);
       this.deps.metrics.recordCommit(Date.now() - started);
     } else {
+      // Every task's caches first, as a commit does. The shared buffer holds changelog writes that were
+      // logged at once (a dedupe store's ids, sent last); without this, they could become durable while
+      // the aggregates of the same records still sat in a cache, and a failure before the next flush
+      // would restore ids whose effects were lost: the replay would then drop those records as duplicates.
+      for (const h of this.handles.values()) if (h.running && !h.closed) h.task.flush();
       await this.flushOutput();
     }
   }

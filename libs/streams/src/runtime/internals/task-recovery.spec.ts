@@ -15,7 +15,7 @@ import {
   KafkaJSProtocolError,
   TopicMessages,
 } from 'kafkajs';
-import { Grouped, Materialized, Produced, Serdes, StreamsBuilder, Consumed } from '../../index';
+import { Consumed, Deduplicated, Grouped, Materialized, Produced, Serdes, StreamsBuilder } from '../../index';
 import { StreamsFatalError, TaskMigratedError } from '../../errors';
 import { StreamsMetrics } from '../../telemetry/metrics';
 import { resolveStreamsConfig } from '../streams-config';
@@ -538,6 +538,71 @@ describe('TaskManager recovery from commit failures', () => {
     await manager.commitAll();
     expect(cluster.latest('out')).toEqual({ k0: 4, k1: 4, k2: 4 });
     expect(cluster.offsets.get(REPARTITION)).toBe(12);
+  });
+
+  it('at_least_once: a send failure after mid-batch flushes loses nothing behind a dedupe store (regression)', async () => {
+    // in -> dedupe by value -> count per key (cached) -> out. The dedupe store logs each id at once (sent
+    // last in every flush); the counts sit in the cache until a flush. With a 4-record shared buffer the
+    // 13-record batch below fills it three times mid-batch. Those sends once went out without flushing the caches:
+    // the ids became durable, the counts did not, and after the failure below the replay dropped the first 12
+    // records as duplicates (CI, broker kill: a sales window 751 units short of 5,715).
+    const builder = new StreamsBuilder();
+    builder
+      .stream('in', Consumed.with(S, S))
+      .deduplicate((_k, id) => id, Deduplicated.as<string>('ids').withIdSerde(S).withWindowMs(60_000))
+      .groupByKey(Grouped.with(S, S))
+      .aggregate(
+        () => 0,
+        (_k, _v, n) => n + 1,
+        Materialized.as<string, number>('counts').withValueSerde(L),
+      )
+      .toStream()
+      .to('out', Produced.with(S, L));
+    const { cluster, manager, fatal } = harness('at_least_once', new FakeCluster(), {
+      subtopologies: builder.build().subtopologies(APP),
+      sharedOutput: new OutputBuffer(
+        4,
+        () => undefined,
+        undefined,
+        undefined,
+        new Set([`${APP}-ids-changelog`]),
+      ),
+    });
+    const ready = async () => {
+      const handle = manager.handles.get('0_0') as TaskHandle;
+      expect(await handle.ready).toBe(true);
+      return handle;
+    };
+    const run = async (handle: TaskHandle) =>
+      manager.processBatch(
+        handle,
+        {
+          topic: 'in',
+          partition: 0,
+          messages: Array.from({ length: 13 }, (_, i) => ({
+            offset: String(i),
+            key: Buffer.from(`k${i % 3}`),
+            value: Buffer.from(`id-${i}`),
+            timestamp: String(1_000 + i),
+            headers: {},
+          })),
+        },
+        { resolveOffset: () => undefined, isRunning: () => true, isStale: () => false },
+      );
+    await manager.assign(new Set(['0_0']));
+    const first = await ready();
+    await run(first);
+    expect(cluster.log(`${APP}-ids-changelog`).length).toBeGreaterThan(0); // mid-batch flushes happened
+
+    cluster.faults.push({ step: 'sendBatch', error: outage() });
+    await manager.commitAll();
+    expect(fatal).toEqual([]);
+    expect(first.closed).toBe(true);
+    const revived = await ready();
+    await run(revived);
+    await manager.commitAll();
+    expect(cluster.latest('out')).toEqual({ k0: 5, k1: 4, k2: 4 });
+    expect(cluster.offsets.get('in')).toBe(13);
   });
 
   it('at_least_once: a fatal send failure still fails', async () => {
