@@ -3,10 +3,18 @@
  * first, then one event per change (`store`, `item`, `sales`, `alert`), and a
  * `ping` every 15 s so proxies keep the stream open. Streams end when the app
  * shuts down, before the HTTP server closes (which waits for open responses).
+ *
+ * Each change written to a client is a `sse push <type>` PRODUCER span, child of
+ * the span active when the view changed: the Kafka record's `process <topic>`
+ * span, so the push is the last hop of the record's trace (docs/observability.md).
  */
 import { BeforeApplicationShutdown, Injectable, type MessageEvent } from '@nestjs/common';
+import { SpanKind, trace } from '@opentelemetry/api';
 import { concat, interval, map, merge, Observable, Subject, takeUntil } from 'rxjs';
 import { InventoryView, type ViewChange } from '../inventory/inventory-view';
+
+/** The tracer of the page's pushes. */
+const tracer = trace.getTracer('inventory-dashboard');
 
 /** Interval of keep-alive events. */
 const PING_MS = 15_000;
@@ -28,7 +36,17 @@ export class LiveUpdates implements BeforeApplicationShutdown {
   stream(): Observable<MessageEvent> {
     const changes = new Observable<ViewChange>((subscriber) => {
       this.open += 1;
-      const unsubscribe = this.view.subscribe((change) => subscriber.next(change));
+      const unsubscribe = this.view.subscribe((change) => {
+        const span = tracer.startSpan(`sse push ${change.kind}`, {
+          kind: SpanKind.PRODUCER,
+          attributes: { 'sse.event.type': change.kind, 'http.route': '/api/events' },
+        });
+        try {
+          subscriber.next(change);
+        } finally {
+          span.end();
+        }
+      });
       return () => {
         this.open -= 1;
         unsubscribe();

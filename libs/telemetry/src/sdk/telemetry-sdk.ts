@@ -9,14 +9,20 @@
  *
  * When on, it registers the W3C trace-context and baggage propagators, OTLP/HTTP
  * trace export, the HTTP instrumentation (a server span per request, so request
- * logs carry a trace id; probe and scrape paths are left out), and the kafkajs
+ * logs carry a trace id; probe and scrape paths are left out), the undici
+ * instrumentation (a CLIENT span per `fetch`, with `traceparent` on the request,
+ * so a query one instance forwards to another stays one trace), and the kafkajs
  * instrumentation, which opens a span per send and per processed message and
- * carries `traceparent` in the record headers. The SDK packages are loaded only then.
+ * carries `traceparent` in the record headers; its send span is parented on the
+ * context a record already carries ({@link parentProducerSpansOnCarriedContext}).
+ * The SDK packages are loaded only then. docs/observability.md has the trace model.
  *
  * Call it before anything requires `kafkajs`: instrumentations patch modules
  * as they are loaded. Apps do that in `main.ts` and import the rest of the app
  * afterwards with a dynamic `import()`.
  */
+
+import { parentProducerSpansOnCarriedContext } from './carried-context-producer';
 
 /** Options of {@link startTelemetry}. */
 export interface TelemetryOptions {
@@ -69,20 +75,29 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
   if (!decision.enabled) {
     return { ...decision, shutdown: () => Promise.resolve() };
   }
-  const [{ NodeSDK }, { OTLPTraceExporter }, { HttpInstrumentation }, { KafkaJsInstrumentation }] =
-    await Promise.all([
-      import('@opentelemetry/sdk-node'),
-      import('@opentelemetry/exporter-trace-otlp-http'),
-      import('@opentelemetry/instrumentation-http'),
-      import('@opentelemetry/instrumentation-kafkajs'),
-    ]);
+  const [
+    { NodeSDK },
+    { OTLPTraceExporter },
+    { HttpInstrumentation },
+    { KafkaJsInstrumentation },
+    { UndiciInstrumentation },
+  ] = await Promise.all([
+    import('@opentelemetry/sdk-node'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/instrumentation-http'),
+    import('@opentelemetry/instrumentation-kafkajs'),
+    import('@opentelemetry/instrumentation-undici'),
+  ]);
   const untraced = options.untracedPaths ?? UNTRACED_PATHS;
+  const kafkajs = new KafkaJsInstrumentation();
+  parentProducerSpansOnCarriedContext(kafkajs);
   const sdk = new NodeSDK({
     serviceName: env['OTEL_SERVICE_NAME'] || options.serviceName,
     traceExporter: new OTLPTraceExporter(),
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => untraced.test(request.url ?? '') }),
-      new KafkaJsInstrumentation(),
+      kafkajs,
+      new UndiciInstrumentation(),
     ],
   });
   sdk.start();
