@@ -122,6 +122,26 @@ describe('docker compose up (default profile), through the published ports', () 
     expect((await compose.docker(['exec', id, 'node', '-e', write, '/tmp/probe'])).trim()).toBe('written');
   });
 
+  // The bridge's image is built without the IBM MQ client (MQ_CLIENT=none): IBM cannot be reached here,
+  // nor can the queue manager's image be pulled. What can run, runs: the image's user and healthcheck, and
+  // its start-up as compose defines it (read-only, no capabilities), which must stop with a clear error.
+  it('builds mq-bridge (without the MQ client) as uid 1000 with a healthcheck; started, it names the missing client', async () => {
+    const image = await compose.inspect<{ Config: { User: string; Healthcheck?: { Test: string[] } } }>(
+      'eda-blueprint/mq-bridge:0.1.0',
+      'image',
+    );
+    expect(image.Config.User).toBe('1000:1000');
+    expect(image.Config.Healthcheck?.Test.join(' ')).toContain('/health/ready');
+    const started = compose.compose(
+      ['--profile', 'mq', 'run', '--rm', '--no-deps', '-T', 'mq-bridge'],
+      120_000,
+    );
+    await expect(started).rejects.toMatchObject({
+      exitCode: 1,
+      output: expect.stringMatching(/IBM MQ C client not found/),
+    });
+  });
+
   it('carries a seeded simulation to the query API, the output topics and the live dashboard page', async () => {
     const profile = mkdtempSync(join(tmpdir(), 'eda-compose-chromium-'));
     const topics = new OutputTopicsReader(endpoints.kafka, endpoints.registry);
