@@ -50,12 +50,21 @@ describe('manifests of the repository', () => {
     expect(report.schemas.summary.valid).toBeGreaterThan(100);
   });
 
-  it.each(['workload', 'secrets', 'kafka-access', 'app-kafka-usage', 'sync-waves', 'versions', 'env-diff'])(
-    'passes the %s policy',
-    (policy) => {
-      expect(report.violations.filter((v) => v.policy === policy)).toEqual([]);
-    },
-  );
+  it.each([
+    'workload',
+    'secrets',
+    'kafka-access',
+    'app-kafka-usage',
+    'sync-waves',
+    'versions',
+    'env-diff',
+    'ibm-mq',
+    'applications',
+    'registry',
+    'schema-gate',
+  ])('passes the %s policy', (policy) => {
+    expect(report.violations.filter((v) => v.policy === policy)).toEqual([]);
+  });
 
   it('renders a KafkaUser per declared principal in every env', () => {
     for (const env of ['dev', 'staging', 'prod']) {

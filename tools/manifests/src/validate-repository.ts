@@ -16,9 +16,12 @@ import {
 } from './policies/kafka-access-policy';
 import { appConfigDefaults, appConfigVariables } from './app-config';
 import { checkAppKafkaUsage } from './policies/app-kafka-usage-policy';
+import { checkApplications } from './policies/application-policy';
 import { checkEnvDiff } from './policies/env-diff-policy';
 import { checkIbmMq } from './policies/ibm-mq-policy';
-import { checkNoPlaintextSecrets } from './policies/secret-policy';
+import { checkRegistryAccess, checkRegistryHealth } from './policies/registry-policy';
+import { checkSchemaGate } from './policies/schema-gate-policy';
+import { checkNoPlaintextSecrets, checkSecretFiles } from './policies/secret-policy';
 import { checkSyncWaves } from './policies/sync-wave-policy';
 import { checkVersions, STACK_VERSIONS_FILE, stackVersions } from './policies/version-policy';
 import { checkWorkloads } from './policies/workload-policy';
@@ -75,6 +78,7 @@ export function applyPolicies(root: string, rendered: readonly RenderedSet[]): V
   return [
     ...checkWorkloads(rendered),
     ...checkNoPlaintextSecrets(rendered),
+    ...checkSecretFiles(root),
     ...checkKafkaAccess(access, rendered),
     ...checkAppPrincipals(access, rendered),
     ...checkAppKafkaUsage({
@@ -87,6 +91,10 @@ export function applyPolicies(root: string, rendered: readonly RenderedSet[]): V
     ...checkVersions(versions, rendered),
     ...checkEnvDiff(rendered),
     ...checkIbmMq(rendered),
+    ...checkApplications(rendered),
+    ...checkRegistryHealth(rendered),
+    ...checkRegistryAccess(rendered),
+    ...checkSchemaGate(rendered),
   ];
 }
 

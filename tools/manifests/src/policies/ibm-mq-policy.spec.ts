@@ -8,6 +8,7 @@ function mqApp(overrides: { targetRevision?: string; values?: Record<string, unk
     kind: 'Application',
     metadata: { name: 'ibm-mq', namespace: 'argocd' },
     spec: {
+      destination: { namespace: 'eda' },
       source: {
         repoURL: 'https://ibm-messaging.github.io/mq-helm',
         chart: 'ibm-mq',
@@ -20,6 +21,7 @@ function mqApp(overrides: { targetRevision?: string; values?: Record<string, unk
               nativeha: { enable: true },
             },
             credentials: { enable: true, secret: 'ibm-mq-credentials' },
+            security: { context: { seccompProfile: { type: 'RuntimeDefault' } }, initVolumeAsRoot: false },
             ...overrides.values,
           },
         },
@@ -44,10 +46,16 @@ function repo(
     kind: 'SealedSecret',
     metadata: { name: 'ibm-mq-credentials', namespace: 'eda' },
   };
+  const namespace: K8sObject = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'eda', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+  };
   return [
     setOf(`gitops/argocd/envs/${env}`, [app], env),
     setOf(`gitops/platform/ibm-mq/envs/${env}`, extra.noConfigMap ? [] : [configMap], env),
     setOf(`gitops/platform/secrets/envs/${env}`, extra.noSecret ? [] : [secret], env),
+    setOf(`gitops/platform/namespaces/envs/${env}`, [namespace], env),
   ];
 }
 
@@ -80,6 +88,28 @@ describe('ibm-mq policy', () => {
       /loads no MQSC/,
     ],
     ['credentials not sealed', repo('prod', mqApp(), { noSecret: true }), /not a SealedSecret/],
+    [
+      'no seccomp profile in a restricted namespace (the chart sets none by default)',
+      repo('prod', mqApp({ values: { security: { context: { seccompProfile: { type: null } } } } })),
+      /sets no seccomp profile \(security.context.seccompProfile.type is "null"\); namespace eda enforces the restricted Pod Security Standard/,
+    ],
+    [
+      'no security values at all',
+      repo('dev', mqApp({ values: { security: undefined } })),
+      /security.context.seccompProfile.type is unset/,
+    ],
+    [
+      'an init container as root',
+      repo(
+        'prod',
+        mqApp({
+          values: {
+            security: { context: { seccompProfile: { type: 'RuntimeDefault' } }, initVolumeAsRoot: true },
+          },
+        }),
+      ),
+      /runs an init container as root/,
+    ],
     [
       'a single instance in prod',
       repo(

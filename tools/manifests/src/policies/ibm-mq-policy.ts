@@ -7,7 +7,12 @@
  *   rendered, with the listed keys, by that env's gitops/platform/ibm-mq
  *   overlay (the same .mqsc file compose mounts);
  * - its credentials Secret is a SealedSecret of that env's gitops/platform/secrets;
- * - staging and prod run Native HA (dev may run a single instance).
+ * - staging and prod run Native HA (dev may run a single instance);
+ * - its pods pass the `restricted` Pod Security Standard of the namespace it
+ *   deploys to (eda): the chart sets a seccomp profile only when
+ *   `security.context.seccompProfile.type` is given, and runs an init
+ *   container as root when `security.initVolumeAsRoot` is true; without the
+ *   first, or with the second, the StatefulSet's pods are rejected.
  */
 import { isObject, K8sObject, RenderedSet, Violation } from '../manifest';
 
@@ -21,6 +26,22 @@ interface MqValues {
     nativeha?: { enable?: boolean };
   };
   credentials?: { enable?: boolean; secret?: string };
+  security?: { context?: { seccompProfile?: { type?: string } }; initVolumeAsRoot?: boolean };
+}
+
+/** Namespaces labelled `pod-security.kubernetes.io/enforce: restricted` in the env's namespaces overlay. */
+function restrictedNamespaces(sets: readonly RenderedSet[], env: string): Set<string> | undefined {
+  const set = sets.find((s) => s.source === `gitops/platform/namespaces/envs/${env}`);
+  if (!set) return undefined;
+  return new Set(
+    set.objects
+      .filter(
+        (o) =>
+          o.kind === 'Namespace' &&
+          o.metadata.labels?.['pod-security.kubernetes.io/enforce'] === 'restricted',
+      )
+      .map((o) => o.metadata.name ?? ''),
+  );
 }
 
 function mqApplication(set: RenderedSet): K8sObject | undefined {
@@ -79,6 +100,22 @@ export function checkIbmMq(sets: readonly RenderedSet[]): Violation[] {
       push(
         `reads credentials from ${secretName}, which is not a SealedSecret of gitops/platform/secrets/envs/${set.env}`,
       );
+    }
+    const namespace = (app['spec'] as { destination?: { namespace?: string } }).destination?.namespace ?? '';
+    // Without the env's namespaces overlay, assume the strictest standard.
+    const restricted = restrictedNamespaces(sets, set.env)?.has(namespace) ?? true;
+    if (restricted) {
+      const seccomp = values.security?.context?.seccompProfile?.type;
+      if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') {
+        push(
+          `sets no seccomp profile (security.context.seccompProfile.type is ${seccomp === undefined ? 'unset' : `"${seccomp}"`}); namespace ${namespace || '?'} enforces the restricted Pod Security Standard, so the queue manager's pods would be rejected. Set it to RuntimeDefault`,
+        );
+      }
+      if (values.security?.initVolumeAsRoot === true) {
+        push(
+          `runs an init container as root (security.initVolumeAsRoot); namespace ${namespace || '?'} enforces the restricted Pod Security Standard`,
+        );
+      }
     }
     if (NATIVE_HA_ENVS.includes(set.env) && values.queueManager?.nativeha?.enable !== true) {
       push(`runs a single instance in ${set.env}; set queueManager.nativeha.enable (Native HA)`);

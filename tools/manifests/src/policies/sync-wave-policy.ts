@@ -2,14 +2,17 @@
  * Deployment order. The root Application syncs its children wave by wave,
  * so each stage must sit in a strictly later sync wave than the one before:
  * namespaces -> Sealed Secrets controller -> SealedSecrets -> operators ->
- * Kafka cluster -> topics and users -> registry -> schemas -> apps ->
- * monitoring -> the queue manager's queue definitions -> the IBM MQ queue manager -> apps that need
- * the queue manager (mq-bridge). SealedSecrets precede the operators because
- * a chart that reads a missing Secret (Grafana's admin) never becomes healthy,
- * which would stall every later wave. For the same reason the MQ apps come
- * last: they cannot become ready before the queue manager, which is the last
- * platform piece (a placeholder in dev, outside the cluster elsewhere), and
- * nothing else may wait for them.
+ * telemetry (collector, trace backend) -> monitoring (rules, dashboards) ->
+ * Kafka cluster -> topics and users -> registry -> schemas (the gate) ->
+ * the queue manager's queue definitions -> the IBM MQ queue manager -> apps.
+ *
+ * SealedSecrets precede the operators because a chart that reads a missing
+ * Secret (Grafana's admin) never becomes healthy, which would stall every
+ * later wave. The queue manager is a platform piece like Kafka: it comes
+ * before every app, so an app that reads or writes MQ (the bridge, the
+ * simulator with MQ on) finds it up, and no platform piece ever waits for an
+ * app. Monitoring and telemetry need only the operators' CRDs, so they come
+ * early and see the rest start.
  */
 import { describeObject, K8sObject, RenderedSet, Violation } from '../manifest';
 
@@ -26,29 +29,26 @@ const byName =
   (app: K8sObject) =>
     names.includes(app.metadata.name ?? '');
 
-/** Apps that read from IBM MQ: they sync after the queue manager. */
-export const MQ_APPS: readonly string[] = ['mq-bridge'];
-
 const isApp = (app: K8sObject) => (app.spec as { project?: string } | undefined)?.project === 'eda-apps';
 
 /**
  * The required order. Apps are recognised by their project, so a new app needs
- * no change here unless it reads from IBM MQ (then add it to MQ_APPS).
+ * no change here.
  */
 export const STAGES: readonly Stage[] = [
   { name: 'namespaces', matches: byName('namespaces') },
   { name: 'secrets-controller', matches: byName('sealed-secrets') },
   { name: 'secrets', matches: byName('platform-secrets') },
   { name: 'operators', matches: byName('strimzi-operator', 'kube-prometheus-stack') },
+  { name: 'telemetry', matches: byName('otel-collector', 'jaeger') },
+  { name: 'monitoring', matches: byName('monitoring') },
   { name: 'kafka-cluster', matches: byName('kafka-cluster') },
   { name: 'kafka-access', matches: byName('kafka-access') },
   { name: 'schema-registry', matches: byName('schema-registry') },
   { name: 'schemas', matches: byName('schemas') },
-  { name: 'apps', matches: (app) => isApp(app) && !MQ_APPS.includes(app.metadata.name ?? '') },
-  { name: 'monitoring', matches: byName('monitoring') },
   { name: 'mq-config', matches: byName('ibm-mq-config') },
-  { name: 'extras', matches: byName('ibm-mq') },
-  { name: 'mq-apps', matches: (app) => isApp(app) && MQ_APPS.includes(app.metadata.name ?? '') },
+  { name: 'mq', matches: byName('ibm-mq') },
+  { name: 'apps', matches: isApp },
 ];
 
 function waveOf(app: K8sObject): number | undefined {

@@ -78,4 +78,28 @@ describe('workload policy', () => {
     expect(messages).not.toContainEqual(expect.stringContaining('Probe'));
     expect(messages).toContainEqual('container app: does not set runAsNonRoot: true');
   });
+
+  it('fails on a workload whose pod spec a patch deleted, instead of skipping it', () => {
+    // What `- op: remove path: /spec/template/spec` (or a strategic-merge patch
+    // with `template: null`) leaves behind.
+    const gutted = deployment();
+    const { spec } = gutted as unknown as { spec: { template: Record<string, unknown> } };
+    delete spec.template['spec'];
+    const cronJob = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'nightly' },
+      spec: { schedule: '0 3 * * *', jobTemplate: { spec: {} } },
+    };
+    const violations = checkWorkloads([setOf('fixture', [gutted, cronJob])]);
+    expect(violations.map((v) => `${v.object}: ${v.message}`)).toEqual([
+      'Deployment eda/store-simulator: has no pod spec (spec.template.spec); a patch may have deleted it',
+      'CronJob nightly: has no pod spec (spec.jobTemplate.spec.template.spec); a patch may have deleted it',
+    ]);
+  });
+
+  it('leaves kinds that only share a workload name (a CRD) alone', () => {
+    const crd = { apiVersion: 'example.io/v1', kind: 'Job', metadata: { name: 'x' }, spec: {} };
+    expect(checkWorkloads([setOf('fixture', [crd])])).toEqual([]);
+  });
 });

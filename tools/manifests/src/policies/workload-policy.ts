@@ -12,18 +12,24 @@ const POLICY = 'workload';
 /** Kinds whose pods run until stopped, so they need liveness and readiness probes. */
 const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
+/** Where each workload kind keeps its pod spec. */
+const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+/** Kinds that run pods, and the API versions they come from (a CRD may reuse a kind name). */
+const WORKLOAD_KINDS: ReadonlySet<string> = new Set(Object.keys(POD_SPEC_PATHS));
+const CORE_API_VERSIONS: ReadonlySet<string> = new Set(['v1', 'apps/v1', 'batch/v1']);
+
 /** The pod spec inside a workload, or undefined for non-workload kinds. */
 export function podSpecOf(obj: K8sObject): Record<string, unknown> | undefined {
-  const paths: Record<string, string[]> = {
-    Pod: ['spec'],
-    Deployment: ['spec', 'template', 'spec'],
-    StatefulSet: ['spec', 'template', 'spec'],
-    DaemonSet: ['spec', 'template', 'spec'],
-    ReplicaSet: ['spec', 'template', 'spec'],
-    Job: ['spec', 'template', 'spec'],
-    CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-  };
-  const path = paths[obj.kind];
+  const path = POD_SPEC_PATHS[obj.kind];
   const spec = path ? field(obj, ...path) : undefined;
   return isObject(spec) ? spec : undefined;
 }
@@ -95,7 +101,20 @@ export function checkWorkloads(sets: readonly RenderedSet[]): Violation[] {
   for (const set of sets) {
     for (const obj of set.objects) {
       const pod = podSpecOf(obj);
-      if (!pod) continue;
+      if (!pod) {
+        // A workload kind without a pod spec is what a kustomize patch that
+        // deletes (or misplaces) the template leaves behind; the API server would
+        // reject it, and no rule below could check it.
+        if (WORKLOAD_KINDS.has(obj.kind) && CORE_API_VERSIONS.has(obj.apiVersion)) {
+          violations.push({
+            policy: POLICY,
+            source: set.source,
+            object: describeObject(obj),
+            message: `has no pod spec (${POD_SPEC_PATHS[obj.kind]?.join('.') ?? 'spec'}); a patch may have deleted it`,
+          });
+        }
+        continue;
+      }
       const containers = Array.isArray(pod['containers']) ? pod['containers'] : [];
       const inits = Array.isArray(pod['initContainers']) ? pod['initContainers'] : [];
       if (containers.length === 0) {
