@@ -24,9 +24,12 @@ export interface BrowsedMessage {
   readonly properties: Readonly<Record<string, unknown>>;
 }
 
+/** A message to put: its text, or its text and message properties (e.g. `traceparent`). */
+export type PutMessage = string | { readonly body: string; readonly properties?: Record<string, string> };
+
 /** What the test asks of the bridge process's queue manager. */
 export type QueueCall =
-  | { readonly op: 'put'; readonly queue: string; readonly bodies: readonly string[] }
+  | { readonly op: 'put'; readonly queue: string; readonly bodies: readonly PutMessage[] }
   | { readonly op: 'browse'; readonly queue: string };
 
 /** A {@link QueueCall} on the IPC channel, with the id its reply carries. */
