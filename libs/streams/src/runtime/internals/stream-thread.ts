@@ -12,6 +12,8 @@ import { classifyError, isRecoverable } from './task-transaction';
 /** How long a consumer that died in an outage is restarted before the instance fails (Kafka Streams' task.timeout.ms default). */
 const CONSUMER_RESTART_TIMEOUT_MS = 5 * 60_000;
 const TICK_MS = 50;
+/** Out of the group this long: warned once (a rejoin normally takes a few seconds). */
+const OUT_OF_GROUP_WARN_MS = 30_000;
 
 /** Callbacks from the thread to its KafkaStreams instance. */
 export interface ThreadListener {
@@ -48,6 +50,13 @@ export class StreamThread {
    * requires it: tasks that still run while the consumer is out of the group fetch nothing.
    */
   private member = false;
+  /**
+   * The member id of the last completed join, and its generation once a heartbeat
+   * has confirmed it (kafkajs' GROUP_JOIN payload carries no generation).
+   */
+  private joined: { memberId: string; generation?: number } | undefined;
+  /** When the consumer last left the group (undefined while a member), and whether that was warned. */
+  private outOfGroup: { since: number; warned: boolean } | undefined = { since: Date.now(), warned: false };
 
   constructor(
     kafka: Kafka,
@@ -140,8 +149,10 @@ export class StreamThread {
       ]),
     );
     await this.producer?.connect();
-    const { GROUP_JOIN, REBALANCING, CRASH } = this.consumer.events;
+    const { GROUP_JOIN, REBALANCING, CRASH, HEARTBEAT } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, ({ payload }) => {
+      this.joined = { memberId: payload.memberId };
+      this.outOfGroup = undefined;
       const ids = new Set<string>();
       for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
         for (const p of partitions) {
@@ -173,15 +184,39 @@ export class StreamThread {
     // the new owner's position past changelog writes it did not restore. A skipped or rejected commit
     // means the new owner reprocesses that tail (duplicates, never loss). Exactly-once commits regardless:
     // per-task transactional ids fence a late commit (see TaskManager.assign).
+    // A broker outage can leave kafkajs in the group without a GROUP_JOIN: its JoinGroups fail while the
+    // broker is away, then the restarted broker reloads the group from its log, Stable at the generation
+    // we last joined, and kafkajs goes on fetching and heartbeating under it. Seen in the fault suite:
+    // every task running, the group Stable with our member, yet the instance REBALANCING for good and,
+    // at-least-once, no offset ever committed (canCommitOffsets stayed false). A heartbeat the
+    // coordinator accepted for that member id and generation proves the assignment still stands.
+    this.consumer.on(HEARTBEAT, ({ payload }) => {
+      const joined = this.joined;
+      if (joined === undefined || payload.memberId !== joined.memberId) return;
+      if (this.joinRequests === this.joinedAt) {
+        joined.generation ??= payload.groupGenerationId;
+        return;
+      }
+      if (this.member || this.stopped || joined.generation !== payload.groupGenerationId) return;
+      this.config.logger.warn(
+        { memberId: payload.memberId, generation: payload.groupGenerationId },
+        'Rejoining the group failed, but the coordinator still accepts this member at the generation it ' +
+          'last joined: keeping that assignment.',
+      );
+      this.joinedAt = this.joinRequests;
+      this.member = true;
+      this.outOfGroup = undefined;
+      this.listener.onAssignment();
+    });
     this.consumer.on(REBALANCING, () => {
-      this.member = false;
+      this.leftGroup();
       this.listener.onRebalance();
       void this.serial(() => this.tasks.commitAll()).catch((err: unknown) => this.fail(err));
     });
     this.consumer.on(CRASH, ({ payload }) => {
       if (this.stopped) return;
       // Out of the group until the restarted consumer joins again: not ready meanwhile.
-      this.member = false;
+      this.leftGroup();
       this.listener.onRebalance();
       if (payload.restart) return;
       if (classifyError(payload.error) !== 'retriable') {
@@ -287,9 +322,28 @@ export class StreamThread {
     }
   }
 
+  /** The consumer left the group (a rebalance, or a crash): not a member until it joins again. */
+  private leftGroup(): void {
+    this.member = false;
+    this.outOfGroup ??= { since: Date.now(), warned: false };
+  }
+
   private async tick(): Promise<void> {
     if (this.stopped) return;
     const now = Date.now();
+    const out = this.outOfGroup;
+    if (out !== undefined && !out.warned && now - out.since >= OUT_OF_GROUP_WARN_MS) {
+      out.warned = true;
+      this.config.logger.warn(
+        {
+          groupId: this.config.applicationId,
+          outOfGroupMs: now - out.since,
+          joinRequests: this.joinRequests,
+        },
+        'Not a member of the consumer group for 30 s: the instance stays REBALANCING (not ready) until it ' +
+          'joins. Check that the brokers and the group coordinator are reachable.',
+      );
+    }
     await this.tasks.reviveDue(now);
     for (const h of this.tasks.handles.values()) if (h.running && !h.revoked) h.task.punctuateWallClock(now);
     await this.maybeCommit();
