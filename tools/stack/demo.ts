@@ -102,7 +102,7 @@ Apps are up (Ctrl-C stops them).
   inventory-dashboard   http://127.0.0.1:3000   the live page (server-sent events); low-stock alerts go to inventory.alerts
   Try:  curl -s localhost:3002/api/items/SKU-00001
         curl -s localhost:3002/api/stores/store-001/inventory
-        curl -s 'localhost:3002/api/stores/store-001/sales?from=2026-01-01T00:00:00Z&to=2026-01-01T00:10:00Z'
+        curl -s localhost:3002/api/stores/store-001/sales          (every window; ?from=&to= in ISO-8601 narrows it)
         curl -s -XPOST localhost:3001/api/simulations -H 'content-type: application/json' -d '{"backend":"kafka","count":1000}'
   Health and metrics:  /health/ready, /metrics on either port`);
 }

@@ -7,7 +7,7 @@ import { MqDriverUnavailableError } from '@eda/mq';
 import { createFakeIbmMq, FakeQueueManager } from '@eda/mq/testing';
 import { mqSettingsFromEnv } from '../config/mq.config';
 import { SimulatorMetrics } from '../metrics/simulator-metrics';
-import { scenarioTransactions } from '../scenario/store-scenario';
+import { SCENARIO_EPOCH_MS, scenarioTransactions } from '../scenario/store-scenario';
 import { SimulationRun } from '../simulations/simulation-run';
 import { MqTransactionPublisher } from './mq-transaction-publisher';
 
@@ -133,7 +133,15 @@ describe('MqTransactionPublisher (against the ibmmq test double)', () => {
   });
 
   describe('inside a simulation run (SIMULATOR_RETRY_BUDGET_MS)', () => {
-    const spec = { backend: 'mq' as const, seed: 11, stores: 3, skus: 5, batchSize: 8 };
+    // On the scenario's epoch, as `txs` is (a run without startTime is now-based).
+    const spec = {
+      backend: 'mq' as const,
+      seed: 11,
+      stores: 3,
+      skus: 5,
+      batchSize: 8,
+      startTime: SCENARIO_EPOCH_MS,
+    };
 
     it('resends a batch the queue manager backed out after a broken connection, delivering every transaction once', async () => {
       qmgr.failNext({ verb: 'PUT', mqrc: 2009, after: 20 }); // in the third batch

@@ -87,7 +87,10 @@ describe('backend "mq" over HTTP', () => {
     }
     expect(status).toMatchObject({ state: 'completed', backend: 'mq', destination: 'DEV.ITEMS', sent: 25 });
     expect(qmgr.browse('DEV.ITEMS').map((m) => JSON.parse(m.text))).toEqual(
-      scenarioTransactions({ seed: 3, stores: 2, skus: 4 }, 25),
+      scenarioTransactions(
+        { seed: 3, stores: 2, skus: 4, startTime: Date.parse(String(status['startTime'])) },
+        25,
+      ),
     );
   });
 });

@@ -11,7 +11,7 @@ import { isRetriableKafkaError } from '@eda/kafka';
 import { context, ROOT_CONTEXT, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
 import { TransactionType, type ItemTransaction } from '@eda/events';
 import type { SimulatorMetrics } from '../metrics/simulator-metrics';
-import { StoreScenario } from '../scenario/store-scenario';
+import { scenarioSpanMs, StoreScenario } from '../scenario/store-scenario';
 import type { Backend, TransactionPublisher } from '../publishing/transaction-publisher';
 
 /** The lifecycle states a client sees. */
@@ -27,7 +27,12 @@ export interface SimulationSpec {
   readonly ratePerSec?: number;
   readonly stores: number;
   readonly skus: number;
-  /** Event time the scenario starts from (epoch ms); undefined: the scenario's epoch. */
+  /**
+   * Event time the scenario starts from (epoch ms). Undefined: now-based. A
+   * counted run starts so that its last event is stamped when the run starts;
+   * an endless one starts now, and an event the scenario's clock would put in
+   * the future is stamped now instead.
+   */
   readonly startTime?: number;
   /** Records per publish call at most. */
   readonly batchSize: number;
@@ -49,6 +54,8 @@ export interface SimulationStatus {
   sent: number;
   failed: number;
   startedAt: string;
+  /** Event time the scenario started from: with the seed, replays the same records (null while resolving). */
+  startTime: string | null;
   finishedAt: string | null;
   error?: string;
 }
@@ -65,6 +72,8 @@ export class SimulationRun {
   private readonly startedAt = new Date();
   private finishedAt: Date | undefined;
   private error: string | undefined;
+  /** The scenario's resolved start (epoch ms): the spec's, or now-based (see {@link SimulationSpec.startTime}). */
+  private startTime: number | undefined;
   private readonly stopSignal = new AbortController();
   /** The request that started the run, linked from every batch span. */
   private readonly links: Link[];
@@ -115,19 +124,22 @@ export class SimulationRun {
       sent: this.sent,
       failed: this.failed,
       startedAt: this.startedAt.toISOString(),
+      startTime: this.startTime === undefined ? null : new Date(this.startTime).toISOString(),
       finishedAt: this.finishedAt?.toISOString() ?? null,
       ...(this.error === undefined ? {} : { error: this.error }),
     };
   }
 
   private async pump(): Promise<void> {
-    const { count, ratePerSec, stores, skus, seed, startTime } = this.spec;
-    const scenario = new StoreScenario({
-      seed,
-      stores,
-      skus,
-      ...(startTime === undefined ? {} : { startTime }),
-    });
+    const { count, ratePerSec, stores, skus, seed } = this.spec;
+    const startedAt = this.startedAt.getTime();
+    // Now-based by default: Kafka deletes records whose timestamps are older than a topic's retention,
+    // so a scenario stamped long ago would vanish from its topics within minutes of a retention check.
+    const live = this.spec.startTime === undefined && count === undefined;
+    this.startTime =
+      this.spec.startTime ??
+      (count === undefined ? startedAt : startedAt - (await scenarioSpanMs({ seed, stores, skus }, count)));
+    const scenario = new StoreScenario({ seed, stores, skus, startTime: this.startTime });
     // About ten publish calls per second when paced, so the rate stays smooth.
     const batchSize = ratePerSec
       ? Math.max(1, Math.min(this.spec.batchSize, Math.ceil(ratePerSec / 10)))
@@ -138,6 +150,7 @@ export class SimulationRun {
       const size = count === undefined ? batchSize : Math.min(batchSize, count - generated);
       if (size <= 0) break;
       const batch = scenario.take(size);
+      if (live) stampNoLaterThan(batch, Date.now());
       generated += size;
       const error = await this.publishWithResend(batch);
       if (error !== undefined) {
@@ -219,5 +232,17 @@ export class SimulationRun {
     this.state = state;
     this.finishedAt = new Date();
     if (err !== undefined) this.error = err instanceof Error ? err.message : String(err);
+  }
+}
+
+/**
+ * An endless run's scenario clock advances about a second per transaction, so
+ * at more than one a second it runs ahead of the wall clock: such events are
+ * stamped `now` instead (order kept), never in the future.
+ */
+function stampNoLaterThan(batch: ItemTransaction[], now: number): void {
+  for (let i = 0; i < batch.length; i++) {
+    const tx = batch[i] as ItemTransaction;
+    if (tx.timestamp > now) batch[i] = { ...tx, timestamp: now };
   }
 }

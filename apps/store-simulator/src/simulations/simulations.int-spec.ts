@@ -58,7 +58,11 @@ describe('store-simulator on Kafka and the registry', () => {
     const { id } = (await response.json()) as { id: string };
 
     const records = await consumeTransactions(context.kafka, topic, 2000);
-    const expected = scenarioTransactions(options, 2000);
+    // Now-based event times by default: the status reports the start the run used.
+    const { startTime } = (await (await fetch(`${base}/api/simulations/${id}`)).json()) as {
+      startTime: string;
+    };
+    const expected = scenarioTransactions({ ...options, startTime: Date.parse(startTime) }, 2000);
     expect(records).toHaveLength(2000);
     expect(records.map((r) => r.value).sort(byId)).toEqual([...expected].sort(byId));
     for (const record of records) expect(record.key).toBe(record.value.storeId);

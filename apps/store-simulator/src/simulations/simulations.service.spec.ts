@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { simulatorSettingsFromEnv } from '../config/simulator.config';
 import { SimulatorMetrics } from '../metrics/simulator-metrics';
-import { scenarioTransactions } from '../scenario/store-scenario';
+import { scenarioSpanMs, scenarioTransactions, SCENARIO_EPOCH_MS } from '../scenario/store-scenario';
 import { BackendNotAvailableError, SimulationLimitError, SimulationNotFoundError } from './simulation-errors';
 import { SimulationsService } from './simulations.service';
 import { BackendError, RecordingPublisher } from './recording-publisher.spec-support';
@@ -21,7 +21,10 @@ describe('SimulationsService', () => {
     const { publisher, service } = setup({ SIMULATOR_BATCH_SIZE: '64' });
     const run = service.start({ backend: 'kafka', count: 1000, seed: 7, stores: 3, skus: 9 });
     await run.done;
-    expect(publisher.received).toEqual(scenarioTransactions({ seed: 7, stores: 3, skus: 9 }, 1000));
+    const startTime = Date.parse(run.status().startTime as string);
+    expect(publisher.received).toEqual(
+      scenarioTransactions({ seed: 7, stores: 3, skus: 9, startTime }, 1000),
+    );
     expect(run.status()).toMatchObject({ state: 'completed', sent: 1000, failed: 0, seed: 7, count: 1000 });
     expect(run.status().finishedAt).not.toBeNull();
   });
@@ -33,6 +36,38 @@ describe('SimulationsService', () => {
     expect(publisher.received).toEqual(
       scenarioTransactions({ seed: 7, stores: 3, skus: 9, startTime: Date.parse(startTime) }, 50),
     );
+  });
+
+  // Kafka deletes records older than a topic's retention by their timestamps, and refuses them more than
+  // an hour in the future (Kafka 4): the old default (2026-01-01) made the demo's input vanish from `items`.
+  it('stamps a counted run without startTime so that its last event is now, not on the scenario epoch', async () => {
+    const { publisher, service } = setup();
+    const before = Date.now();
+    const run = service.start({ backend: 'kafka', count: 2000, seed: 7, stores: 3, skus: 9 });
+    await run.done;
+    const after = Date.now();
+    const stamps = publisher.received.map((tx) => tx.timestamp);
+    const last = stamps.at(-1) as number;
+    expect(last).toBeGreaterThanOrEqual(before);
+    expect(last).toBeLessThanOrEqual(after);
+    expect(Math.max(...stamps)).toBe(last);
+    // The seeded shape is kept: the same gaps as the scenario, shifted.
+    const span = await scenarioSpanMs({ seed: 7, stores: 3, skus: 9 }, 2000);
+    expect(last - Date.parse(run.status().startTime as string)).toBe(span);
+    expect(stamps[0]).toBeGreaterThan(SCENARIO_EPOCH_MS + 300 * 86_400_000);
+  });
+
+  it('never stamps an endless run in the future, although its scenario clock runs ahead', async () => {
+    const { publisher, service } = setup();
+    const run = service.start({ backend: 'kafka', ratePerSec: 1000, seed: 3 });
+    await new Promise((r) => setTimeout(r, 300));
+    await run.stop();
+    const stopped = Date.now();
+    const stamps = publisher.received.map((tx) => tx.timestamp);
+    expect(stamps.length).toBeGreaterThan(50);
+    expect(Math.max(...stamps)).toBeLessThanOrEqual(stopped);
+    expect(stamps.every((t, i) => i === 0 || t >= (stamps[i - 1] as number))).toBe(true);
+    expect(Date.parse(run.status().startTime as string)).toBeLessThanOrEqual(stamps[0] as number);
   });
 
   it('counts sent transactions by type in the metrics', async () => {
@@ -55,8 +90,10 @@ describe('SimulationsService', () => {
     const { publisher, service } = setup();
     const run = service.start({ backend: 'kafka', count: 50 });
     await run.done;
-    const { seed, stores, skus } = run.status();
-    expect(publisher.received).toEqual(scenarioTransactions({ seed, stores, skus }, 50));
+    const { seed, stores, skus, startTime } = run.status();
+    expect(publisher.received).toEqual(
+      scenarioTransactions({ seed, stores, skus, startTime: Date.parse(startTime as string) }, 50),
+    );
   });
 
   it('stops an endless run on request', async () => {
@@ -74,7 +111,8 @@ describe('SimulationsService', () => {
     const run = service.start({ backend: 'kafka', count: 50, seed: 3, stores: 2, skus: 4 });
     await run.done;
     expect(run.status()).toMatchObject({ state: 'completed', sent: 50, failed: 0 });
-    expect(publisher.received).toEqual(scenarioTransactions({ seed: 3, stores: 2, skus: 4 }, 50));
+    const startTime = Date.parse(run.status().startTime as string);
+    expect(publisher.received).toEqual(scenarioTransactions({ seed: 3, stores: 2, skus: 4, startTime }, 50));
   });
 
   it('fails at once on a non-retriable error, keeping its message', async () => {

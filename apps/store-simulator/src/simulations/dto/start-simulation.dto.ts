@@ -47,10 +47,12 @@ export class StartSimulationDto {
   seed?: number;
 
   /**
-   * Event time of the scenario's start, ISO-8601 with a zone (default
-   * 2026-01-01T00:00:00Z). Shifts the timestamps only: ids and contents stay
-   * those of the seed. Use a recent time when the records must outlive the
-   * topics' time-based retention (see the README).
+   * Event time of the scenario's start, ISO-8601 with a zone. Shifts the
+   * timestamps only: ids and contents stay those of the seed. Default: now-based
+   * (a counted run ends now; an endless one starts now and never stamps the
+   * future). The run's status reports the start it used, for an exact replay.
+   * A time older than the topics' retention makes Kafka delete the records
+   * (see the README).
    */
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
