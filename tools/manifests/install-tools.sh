@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs helm, kustomize and kubeconform at the versions pinned in versions.env,
+# Installs helm, kustomize, kubeconform and actionlint at the versions pinned in versions.env,
 # with `go install` (the Go module proxy is the only source we rely on).
 #
 # Idempotent: each binary lives in a versioned file (<tool>-<version>) and is
@@ -64,5 +64,6 @@ install_tool() {
 install_tool helm "$HELM_MODULE" "$HELM_VERSION"
 install_tool kustomize "$KUSTOMIZE_MODULE" "$KUSTOMIZE_VERSION"
 install_tool kubeconform "$KUBECONFORM_MODULE" "$KUBECONFORM_VERSION"
+install_tool actionlint "$ACTIONLINT_MODULE" "$ACTIONLINT_VERSION"
 
 echo "$bin_dir"

@@ -14,11 +14,13 @@ describe('toolchain', () => {
     writeFileSync(join(dir, 'helm'), '#!/bin/sh\n', { mode: 0o755 });
     const locate = () => locateToolchain({ EDA_TOOLS_BIN: dir, PATH: '', HOME: dir });
     expect(locate).toThrow(ToolchainMissingError);
-    expect(locate).toThrow(/kustomize, kubeconform not found .*Run tools\/manifests\/install-tools.sh/);
+    expect(locate).toThrow(
+      /kustomize, kubeconform, actionlint not found .*Run tools\/manifests\/install-tools.sh/,
+    );
   });
 
   it('prefers EDA_TOOLS_BIN', () => {
-    for (const tool of ['helm', 'kustomize', 'kubeconform']) {
+    for (const tool of ['helm', 'kustomize', 'kubeconform', 'actionlint']) {
       writeFileSync(join(dir, tool), '#!/bin/sh\n', { mode: 0o755 });
     }
     expect(locateToolchain({ EDA_TOOLS_BIN: dir, PATH: '' }).kustomize).toBe(join(dir, 'kustomize'));

@@ -1,5 +1,5 @@
 /**
- * Finds and runs helm, kustomize and kubeconform, the binaries that
+ * Finds and runs helm, kustomize, kubeconform and actionlint, the binaries that
  * install-tools.sh builds at the versions pinned in versions.env.
  */
 import { spawnSync } from 'node:child_process';
@@ -8,9 +8,9 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 /** The external tools the validation needs. */
-export type Tool = 'helm' | 'kustomize' | 'kubeconform';
+export type Tool = 'helm' | 'kustomize' | 'kubeconform' | 'actionlint';
 
-export const TOOLS: readonly Tool[] = ['helm', 'kustomize', 'kubeconform'];
+export const TOOLS: readonly Tool[] = ['helm', 'kustomize', 'kubeconform', 'actionlint'];
 
 /** Thrown when a tool is not installed; the message says how to install it. */
 export class ToolchainMissingError extends Error {

@@ -1,7 +1,8 @@
 /**
  * The whole manifest check, as `npm run validate:manifests` and the Jest spec
  * run it: lint and render every chart scenario, build every env overlay,
- * validate every object against its schema, then apply the policies.
+ * validate every object against its schema, then apply the policies; lint
+ * the GitHub workflows with actionlint.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ import { checkSyncWaves } from './policies/sync-wave-policy';
 import { checkVersions, STACK_VERSIONS_FILE, stackVersions } from './policies/version-policy';
 import { checkWorkloads } from './policies/workload-policy';
 import { locateToolchain, ToolFailedError } from './toolchain';
+import { checkWorkflows } from './workflows';
 
 /** Everything rendered, and everything wrong with it. */
 export interface ValidationReport {
@@ -108,7 +110,8 @@ export function validateRepository(root: string): ValidationReport {
     rendered,
     renderErrors: errors,
     schemas,
-    violations: applyPolicies(root, rendered),
+    // The GitHub workflows that build the images and propose releases (actionlint).
+    violations: [...applyPolicies(root, rendered), ...checkWorkflows(tools.actionlint, root)],
   };
 }
 
