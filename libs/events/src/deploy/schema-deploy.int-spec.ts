@@ -3,6 +3,8 @@
  * carries a unique prefix, so the real subjects never see a test version.
  */
 import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,13 +28,16 @@ async function deleteSubject(subject: string): Promise<void> {
   );
 }
 
-function runDeployCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function runDeployCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return promisify(execFile)(
     join(WORKSPACE, 'node_modules/.bin/tsx'),
     [join(__dirname, '..', 'cli', 'deploy.ts'), ...args],
     {
       cwd: WORKSPACE,
-      env: { ...process.env, SCHEMA_REGISTRY_URL: registryUrl },
+      env: { ...process.env, SCHEMA_REGISTRY_URL: registryUrl, ...env },
     },
   ).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
@@ -42,6 +47,44 @@ function runDeployCli(args: string[]): Promise<{ code: number; stdout: string; s
       stderr: err.stderr,
     }),
   );
+}
+
+/**
+ * A registry still warming up, in front of the real one: answers 503 to the
+ * first `unavailable` requests (all of them when Infinity), then forwards each
+ * request to the stack's Apicurio. Resolves with its ccompat URL.
+ */
+async function warmingRegistry(
+  unavailable: number,
+): Promise<{ url: string; refused: () => number; server: Server }> {
+  let refused = 0;
+  const upstream = new URL(registryUrl);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (refused < unavailable) {
+        refused++;
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('starting');
+        return;
+      }
+      const path = (req.url ?? '/').replace(/^\/ccompat/, upstream.pathname);
+      fetch(`${upstream.origin}${path}`, {
+        method: req.method,
+        headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
+        ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+      }).then(
+        async (r) =>
+          res
+            .writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? '' })
+            .end(await r.text()),
+        (err: Error) => res.writeHead(502).end(err.message),
+      );
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/ccompat`, refused: () => refused, server };
 }
 
 describe('schema deploy against Apicurio', () => {
@@ -100,5 +143,42 @@ describe('schema deploy against Apicurio', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/SUBJECT\s+RECORD\s+COMPATIBILITY\s+VERSION\s+ID\s+STATUS/);
     expect(result.stdout.match(/unchanged/g)).toHaveLength(5);
+  });
+
+  // It runs as a start-up Job beside a registry that may still be warming up (compose, Argo CD).
+  it('retries a registry that answers 503 while it warms up, then deploys (SCHEMAS_DEPLOY_RETRY_MS)', async () => {
+    const warming = await warmingRegistry(12); // more than the client retries by itself
+    const retryPrefix = `${uniqueName('deploy-retry')}.`;
+    try {
+      const result = await runDeployCli(['--subject-prefix', retryPrefix], {
+        SCHEMA_REGISTRY_URL: warming.url,
+        SCHEMAS_DEPLOY_RETRY_MS: '60000',
+      });
+      expect({ code: result.code, stderr: result.stderr }).toMatchObject({ code: 0 });
+      expect(warming.refused()).toBe(12);
+      expect(result.stderr).toMatch(/is unavailable.* Retrying in 1000 ms/);
+      expect(await registry.latest(`${retryPrefix}items-value`)).toMatchObject({ version: 1 });
+    } finally {
+      warming.server.close();
+      await Promise.all(loadSubjectCatalog(SCHEMAS_DIR, retryPrefix).map((p) => deleteSubject(p.subject)));
+    }
+  });
+
+  it('gives up with exit 2, naming the registry, once SCHEMAS_DEPLOY_RETRY_MS is spent', async () => {
+    const down = await warmingRegistry(Infinity);
+    try {
+      const started = Date.now();
+      const result = await runDeployCli(['--subject-prefix', `${uniqueName('deploy-down')}.`], {
+        SCHEMA_REGISTRY_URL: down.url,
+        SCHEMAS_DEPLOY_RETRY_MS: '2500',
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`schemas:deploy failed: `);
+      expect(result.stderr).toContain(down.url);
+      expect(result.stderr).toMatch(/Retrying in 1000 ms/); // retried, not failed at the first error
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      down.server.close();
+    }
   });
 });
