@@ -5,7 +5,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { StreamsState } from '@eda/streams';
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
 import { InventoryStreams } from '../streams/inventory-streams';
 
 /** Engine totals exported as counters: `streams.records.processed` -> `aggregator_streams_records_processed_total`. */
@@ -14,6 +14,22 @@ const ENGINE_TOTALS = [
   ['streams.records.dead_lettered', 'Undecodable input records written to the dead-letter topic'],
   ['streams.restore.records', 'Changelog records restored into stores'],
   ['streams.commits', 'Commits completed (transactions under exactly-once)'],
+  [
+    'streams.commit.failures',
+    'Exactly-once transactions aborted: a commit (or the processing inside it) failed; the task reprocesses from its last commit',
+  ],
+] as const;
+
+/** Engine histograms (milliseconds) exported in seconds: `streams.commit.duration` -> `aggregator_streams_commit_duration_seconds`. */
+const ENGINE_HISTOGRAMS = [
+  [
+    'streams.commit.duration',
+    'Commit latency: flush, produce, offsets (one transaction per task under exactly-once)',
+  ],
+  [
+    'streams.restore.duration',
+    'Time one task spent restoring its stores from their changelogs before processing',
+  ],
 ] as const;
 
 /** Query outcomes, the engine's state and totals, and Node's process metrics. */
@@ -60,6 +76,48 @@ export class AggregatorMetrics {
         for (const [reason, n] of Object.entries(totals)) this.inc({ reason }, n);
       },
     });
+    new Gauge({
+      name: 'aggregator_streams_state',
+      help: "The engine's state: 1 for the current one (CREATED, REBALANCING, RUNNING, PENDING_SHUTDOWN, NOT_RUNNING, ERROR)",
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const state of Object.values(StreamsState)) this.set({ state }, streams.state === state ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'aggregator_streams_task_running',
+      help: 'Tasks this instance runs, restored and processing: 1 per task id (<subtopology>_<partition>)',
+      labelNames: ['task'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const task of streams.localTaskIds()) this.set({ task }, 1);
+      },
+    });
+    new Gauge({
+      name: 'aggregator_streams_lag',
+      help: 'Records behind the end of the input partition, per task this instance runs (committed offset to high watermark)',
+      labelNames: ['task', 'topic', 'partition'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        // A scrape while Kafka is unreachable shows no lag series rather than failing the whole scrape.
+        const lags = await streams.taskLag().catch(() => []);
+        for (const { task, topic, partition, lag } of lags)
+          this.set({ task, topic, partition: String(partition) }, lag);
+      },
+    });
+    for (const [key, help] of ENGINE_HISTOGRAMS) {
+      this.registry.registerMetric(
+        secondsHistogram(
+          `aggregator_${key.replaceAll('.', '_')}_seconds`,
+          help,
+          () => streams.histograms()[key],
+        ),
+      );
+    }
     for (const [key, help] of ENGINE_TOTALS) {
       new Counter({
         name: `aggregator_${key.replaceAll('.', '_')}_total`,
@@ -72,4 +130,38 @@ export class AggregatorMetrics {
       });
     }
   }
+}
+
+/**
+ * A Prometheus histogram over the engine's own bucket counts (milliseconds),
+ * read at scrape time and exported in seconds.
+ */
+function secondsHistogram(
+  name: string,
+  help: string,
+  read: () =>
+    { buckets: readonly number[]; counts: readonly number[]; sum: number; count: number } | undefined,
+): Metric {
+  const metric = {
+    name,
+    help,
+    type: 'histogram',
+    aggregator: 'sum',
+    get: () => {
+      const h = read() ?? { buckets: [], counts: [], sum: 0, count: 0 };
+      const values = [
+        ...h.buckets.map((bound, i) => ({
+          metricName: `${name}_bucket`,
+          labels: { le: bound / 1000 },
+          value: h.counts[i] ?? 0,
+        })),
+        { metricName: `${name}_bucket`, labels: { le: '+Inf' }, value: h.count },
+        { metricName: `${name}_sum`, labels: {}, value: h.sum / 1000 },
+        { metricName: `${name}_count`, labels: {}, value: h.count },
+      ];
+      return Promise.resolve({ name, help, type: 'histogram', aggregator: 'sum', values });
+    },
+    reset: () => undefined,
+  };
+  return metric as unknown as Metric;
 }

@@ -6,7 +6,7 @@
  */
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createSchemaRegistryClient } from '@eda/events';
-import { toKafkaJsConfig } from '@eda/kafka';
+import { createKafkaClient, toKafkaJsConfig } from '@eda/kafka';
 import {
   KafkaStreams,
   Serdes,
@@ -26,6 +26,7 @@ import {
 import { prepareInventorySerdes } from '../serdes/avro-streams-serde';
 import { aggregatorFailureHeaders } from './dead-letter-headers';
 import { buildInventoryTopology } from '../topology/inventory-topology';
+import { StreamsLag, type TaskInput, type TaskLag } from './streams-lag';
 
 /** Why the instance is not serving yet, for readiness and logs. */
 export type StartupPhase = 'resolving-schemas' | 'joining' | 'started' | 'failed' | 'closed';
@@ -39,6 +40,9 @@ export class InventoryStreams implements OnApplicationBootstrap, OnApplicationSh
   private lastError: string | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Input topics of each sub-topology (resolved names), for the per-task lag. */
+  private inputsBySubtopology = new Map<number, readonly string[]>();
+  private lag: StreamsLag | undefined;
 
   constructor(
     @Inject(aggregatorConfig.KEY) private readonly settings: AggregatorSettings,
@@ -57,6 +61,7 @@ export class InventoryStreams implements OnApplicationBootstrap, OnApplicationSh
     clearTimeout(this.retryTimer);
     this.phase = 'closed';
     await this.streams?.close();
+    await this.lag?.close();
   }
 
   /** The engine's state (CREATED until the first start attempt got that far). */
@@ -106,6 +111,34 @@ export class InventoryStreams implements OnApplicationBootstrap, OnApplicationSh
     return this.streams?.droppedByReason() ?? {};
   }
 
+  /** Commit and restore latency histograms (milliseconds), empty before the engine exists. */
+  histograms(): ReturnType<KafkaStreams['histograms']> | Record<string, never> {
+    return this.streams?.histograms() ?? {};
+  }
+
+  /** Ids of the tasks this instance runs (restored and processing). */
+  localTaskIds(): string[] {
+    return this.streams?.localTaskIds() ?? [];
+  }
+
+  /** The input partitions of the tasks this instance runs. */
+  taskInputs(): TaskInput[] {
+    return this.localTaskIds().flatMap((task) => {
+      const [sub, partition] = task.split('_').map(Number);
+      return (this.inputsBySubtopology.get(sub ?? -1) ?? []).map((topic) => ({
+        task,
+        topic,
+        partition: partition ?? 0,
+      }));
+    });
+  }
+
+  /** How far behind its input each local task is (see `StreamsLag`). */
+  taskLag(): Promise<TaskLag[]> {
+    this.lag ??= new StreamsLag(createKafkaClient(this.kafkaSettings), this.settings.applicationId);
+    return this.lag.read(this.taskInputs());
+  }
+
   private require(): KafkaStreams {
     if (!this.streams) throw new StreamsNotStartedError(this.phase);
     return this.streams;
@@ -120,6 +153,11 @@ export class InventoryStreams implements OnApplicationBootstrap, OnApplicationSh
       if (this.closed) return;
       this.phase = 'joining';
       const topology = buildInventoryTopology(settings, serdes);
+      this.inputsBySubtopology = new Map(
+        topology
+          .subtopologies(settings.applicationId)
+          .map((sub) => [sub.id, [...new Set([...sub.sourceTopics, ...sub.internalSourceTopics])]] as const),
+      );
       const streams = new KafkaStreams(topology, {
         'application.id': settings.applicationId,
         'processing.guarantee': settings.processingGuarantee,

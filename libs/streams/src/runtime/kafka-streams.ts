@@ -179,6 +179,11 @@ export class KafkaStreams {
     return this.streamsMetrics.snapshot();
   }
 
+  /** Local histograms (`streams.commit.duration`, `streams.restore.duration`; milliseconds). */
+  histograms(): ReturnType<StreamsMetrics['histograms']> {
+    return this.streamsMetrics.histograms();
+  }
+
   /** Dropped records by reason (`duplicate`, `late`, `deserialization`, ...). */
   droppedByReason(): Record<string, number> {
     return this.streamsMetrics.droppedRecords.totalsByReason;

@@ -30,6 +30,49 @@ export class TotalCounter {
   }
 }
 
+/** Cumulative bucket counts, sum and count of a {@link LocalHistogram}, as Prometheus reads them. */
+export interface HistogramSnapshot {
+  /** Upper bounds, ascending (the `+Inf` bucket is `count`). */
+  readonly buckets: readonly number[];
+  /** Observations at or below each bound (cumulative), aligned with `buckets`. */
+  readonly counts: readonly number[];
+  readonly sum: number;
+  readonly count: number;
+}
+
+/** A histogram that reports to OpenTelemetry and keeps local bucket counts (for `/metrics` and tests). */
+export class LocalHistogram {
+  private readonly counts: number[];
+  private sum = 0;
+  private count = 0;
+
+  constructor(
+    private readonly instrument: Histogram,
+    private readonly attributes: Attributes,
+    private readonly buckets: readonly number[],
+  ) {
+    this.counts = buckets.map(() => 0);
+  }
+
+  record(value: number): void {
+    this.instrument.record(value, this.attributes);
+    this.sum += value;
+    this.count += 1;
+    this.buckets.forEach((bound, i) => {
+      if (value <= bound) this.counts[i] = (this.counts[i] ?? 0) + 1;
+    });
+  }
+
+  snapshot(): HistogramSnapshot {
+    return { buckets: this.buckets, counts: [...this.counts], sum: this.sum, count: this.count };
+  }
+}
+
+/** Bucket bounds in milliseconds for commit and restore durations. */
+export const DURATION_BUCKETS_MS = [
+  5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 300_000,
+] as const;
+
 /**
  * A counter of one exactly-once task whose counts wait for its transaction:
  * {@link commit} adds them to the instance's counter, {@link discard} drops
@@ -97,7 +140,15 @@ export class StreamsMetrics {
   readonly activeTasks: TotalCounter;
   /** Commits (each is one transaction per task under exactly-once). */
   readonly commits: TotalCounter;
-  private readonly commitLatency: Histogram;
+  /**
+   * Exactly-once transactions aborted: a task's commit, or the processing inside its open
+   * transaction, failed; its uncommitted work was discarded and it reprocesses from its last commit.
+   */
+  readonly commitFailures: TotalCounter;
+  /** Commit latency [commit-latency-avg/max; a backend derives them from the histogram]. */
+  readonly commitDuration: LocalHistogram;
+  /** Time one task spent restoring its stores from their changelogs before processing [restore-latency]. */
+  readonly restoreDuration: LocalHistogram;
   private readonly attributes: Attributes;
 
   constructor(applicationId: string) {
@@ -121,10 +172,27 @@ export class StreamsMetrics {
       meter.createUpDownCounter('streams.tasks.active', { description: 'Active tasks', unit: '{task}' }),
       this.attributes,
     );
-    this.commitLatency = meter.createHistogram('streams.commit.duration', {
-      description: 'Commit latency (flush, produce, offsets; one transaction under exactly-once)',
-      unit: 'ms',
-    });
+    this.commitFailures = counter(
+      'streams.commit.failures',
+      'Exactly-once transactions aborted (the task reprocesses from its last commit)',
+      '{transaction}',
+    );
+    this.commitDuration = new LocalHistogram(
+      meter.createHistogram('streams.commit.duration', {
+        description: 'Commit latency (flush, produce, offsets; one transaction under exactly-once)',
+        unit: 'ms',
+      }),
+      this.attributes,
+      DURATION_BUCKETS_MS,
+    );
+    this.restoreDuration = new LocalHistogram(
+      meter.createHistogram('streams.restore.duration', {
+        description: 'Time a task spent restoring its stores from their changelogs',
+        unit: 'ms',
+      }),
+      this.attributes,
+      DURATION_BUCKETS_MS,
+    );
   }
 
   /**
@@ -143,14 +211,30 @@ export class StreamsMetrics {
     return {
       metrics,
       commit: () => held.forEach((c) => c.commit()),
-      discard: () => held.forEach((c) => c.discard()),
+      discard: () => {
+        held.forEach((c) => c.discard());
+        this.commitFailures.add(1);
+      },
     };
   }
 
   /** Records one commit's latency. */
   recordCommit(durationMs: number): void {
     this.commits.add(1);
-    this.commitLatency.record(durationMs, this.attributes);
+    this.commitDuration.record(durationMs);
+  }
+
+  /** Records how long one task's restoration took (only tasks that replayed a changelog). */
+  recordRestore(durationMs: number): void {
+    this.restoreDuration.record(durationMs);
+  }
+
+  /** Local histograms, keyed by instrument name (milliseconds). */
+  histograms(): Record<string, HistogramSnapshot> {
+    return {
+      'streams.commit.duration': this.commitDuration.snapshot(),
+      'streams.restore.duration': this.restoreDuration.snapshot(),
+    };
   }
 
   /** Local totals, keyed by instrument name. */
@@ -163,6 +247,7 @@ export class StreamsMetrics {
       'streams.store.puts': this.storePuts.total,
       'streams.tasks.active': this.activeTasks.total,
       'streams.commits': this.commits.total,
+      'streams.commit.failures': this.commitFailures.total,
     };
   }
 }

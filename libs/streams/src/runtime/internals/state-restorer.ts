@@ -104,6 +104,8 @@ export async function restoreTask(
   metrics: StreamsMetrics,
 ): Promise<number> {
   let restored = 0;
+  let replayed = false;
+  const started = Date.now();
   for (const store of task.stores.values()) {
     const topic = task.changelogTopic(store.name);
     if (topic === undefined) continue;
@@ -111,12 +113,14 @@ export async function restoreTask(
     const from = store.localCheckpoint()?.offset ?? start;
     const end = await reader.endOffset(topic, task.partition);
     if (from >= end) continue;
+    replayed = true;
     await reader.read(topic, task.partition, from, end, (records) => {
       for (const r of records) if (r.key !== null) store.restore(r.key, r.value);
       restored += records.length;
       metrics.restoredRecords.add(records.length, { store: store.name });
     });
   }
+  if (replayed) metrics.recordRestore(Date.now() - started);
   return restored;
 }
 
