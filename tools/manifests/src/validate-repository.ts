@@ -21,7 +21,7 @@ import { checkApplications } from './policies/application-policy';
 import { checkEnvDiff } from './policies/env-diff-policy';
 import { checkIbmMq } from './policies/ibm-mq-policy';
 import { checkRegistryAccess, checkRegistryHealth } from './policies/registry-policy';
-import { checkSchemaGate } from './policies/schema-gate-policy';
+import { ARGOCD_VALUES_FILE, checkJobHealthCheck, checkSchemaGate } from './policies/schema-gate-policy';
 import { checkNoPlaintextSecrets, checkSecretFiles } from './policies/secret-policy';
 import { checkSyncWaves } from './policies/sync-wave-policy';
 import { checkVersions, STACK_VERSIONS_FILE, stackVersions } from './policies/version-policy';
@@ -97,6 +97,7 @@ export function applyPolicies(root: string, rendered: readonly RenderedSet[]): V
     ...checkRegistryHealth(rendered),
     ...checkRegistryAccess(rendered),
     ...checkSchemaGate(rendered),
+    ...checkJobHealthCheck(readFileSync(join(root, ARGOCD_VALUES_FILE), 'utf8')),
   ];
 }
 

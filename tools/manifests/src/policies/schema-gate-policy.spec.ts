@@ -1,6 +1,8 @@
 import { K8sObject } from '../manifest';
 import { setOf } from '../testing/fixtures';
-import { checkSchemaGate } from './schema-gate-policy';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ARGOCD_VALUES_FILE, checkJobHealthCheck, checkSchemaGate } from './schema-gate-policy';
 
 function schemaJob(annotations: Record<string, string>, spec: Record<string, unknown> = {}): K8sObject {
   return {
@@ -48,5 +50,28 @@ describe('schema-gate policy', () => {
     expect(check(job)).toEqual([
       'has no spec.activeDeadlineSeconds; a registry that never answers would keep the gate Progressing forever',
     ]);
+  });
+
+  describe('the Job health check in the Argo CD values', () => {
+    const values = readFileSync(resolve(__dirname, '..', '..', '..', '..', ARGOCD_VALUES_FILE), 'utf8');
+
+    it("passes the repository's values", () => {
+      expect(checkJobHealthCheck(values)).toEqual([]);
+    });
+
+    it('fails when the check is gone, or no longer marks a failed Job Degraded', () => {
+      const without = values.replace(
+        /resource\.customizations\.health\.batch_Job/,
+        'resource.customizations.health.batch_JobX',
+      );
+      expect(checkJobHealthCheck(without).map((v) => v.message)).toEqual([
+        expect.stringMatching(/^is missing; without a Job health check/),
+      ]);
+      const lenient = values.replace('hs.status = "Degraded"', 'hs.status = "Progressing"');
+      expect(lenient).not.toEqual(values);
+      expect(checkJobHealthCheck(lenient).map((v) => v.message)).toEqual([
+        'does not map a Failed Job to Degraded',
+      ]);
+    });
   });
 });

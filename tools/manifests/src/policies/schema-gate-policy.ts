@@ -14,7 +14,12 @@
  *   self-heal runs it again);
  * - a finite backoffLimit and activeDeadlineSeconds, so a hanging registry
  *   turns into a failure (Degraded) instead of an endless Progressing.
+ *
+ * And Argo CD must see it: `checkJobHealthCheck` reads Argo CD's install values
+ * (gitops/bootstrap/argocd/values.yaml) and requires a `batch_Job` health
+ * check that maps a Failed Job to Degraded and a Complete one to Healthy.
  */
+import { parse } from 'yaml';
 import { describeObject, field, K8sObject, RenderedSet, Violation } from '../manifest';
 
 const POLICY = 'schema-gate';
@@ -57,4 +62,31 @@ export function checkSchemaGate(sets: readonly RenderedSet[]): Violation[] {
     }
   }
   return violations;
+}
+
+/** Argo CD's install values, relative to the repository root. */
+export const ARGOCD_VALUES_FILE = 'gitops/bootstrap/argocd/values.yaml';
+const JOB_HEALTH_KEY = 'resource.customizations.health.batch_Job';
+
+/** Checks that Argo CD's values carry the Job health check the gate relies on. */
+export function checkJobHealthCheck(valuesYaml: string, source = ARGOCD_VALUES_FILE): Violation[] {
+  const values: unknown = parse(valuesYaml);
+  const lua = field(values, 'configs', 'cm', JOB_HEALTH_KEY);
+  const push = (message: string): Violation[] => [
+    { policy: POLICY, source, object: `configs.cm.${JOB_HEALTH_KEY}`, message },
+  ];
+  if (typeof lua !== 'string') {
+    return push(
+      'is missing; without a Job health check the schemas Application would not report a failed registration',
+    );
+  }
+  for (const [condition, status] of [
+    ['Failed', 'Degraded'],
+    ['Complete', 'Healthy'],
+  ]) {
+    if (!lua.includes(`"${condition}"`) || !lua.includes(`"${status}"`)) {
+      return push(`does not map a ${condition} Job to ${status}`);
+    }
+  }
+  return [];
 }
