@@ -9,7 +9,12 @@ import type { ComposeContext } from '../compose-context';
 import type { ComposeCheck } from './compose-check';
 
 export const DATASOURCES_FILE = 'compose/grafana/provisioning/datasources/datasources.yaml';
-export const DASHBOARD_FILES = ['compose/grafana/dashboards/eda-compose-overview.json'];
+export const DASHBOARD_FILES = [
+  'compose/grafana/dashboards/eda-compose-overview.json',
+  'compose/grafana/dashboards/eda-pipeline.json',
+  'compose/grafana/dashboards/eda-streams.json',
+  'compose/grafana/dashboards/eda-bridge.json',
+];
 export const COLLECTOR_FILE = 'compose/otel-collector/config.yaml';
 
 /** Datasource uids a dashboard references (panels and their targets). */
