@@ -2,15 +2,18 @@
  * `npm run validate:manifests`: lints and renders every Helm chart scenario
  * and every env overlay in gitops/, validates the output with kubeconform
  * (offline schemas from EDA_K8S_SCHEMAS, default ../shared/k8s-schemas), and
- * applies the policies in src/policies. Exits 1 on any finding.
+ * applies the policies in src/policies, and checks that the Kafka ACLs are
+ * what `npm run acl:generate` writes. Exits 1 on any finding.
  *
  * Needs helm, kustomize and kubeconform: tools/manifests/install-tools.sh.
  */
 import { resolve } from 'node:path';
 import { passed, validateRepository } from './src/validate-repository';
 import { ToolchainMissingError } from './src/toolchain';
+import { describeDrift, findDrift } from './src/access/drift';
+import { generatedFiles } from './src/access/generated-files';
 
-function main(): number {
+async function main(): Promise<number> {
   const root = resolve(__dirname, '..', '..');
   let report;
   try {
@@ -36,9 +39,18 @@ function main(): number {
     console.error(`SCHEMA  ${f.source}: ${f.kind} ${f.name} ${f.status}: ${f.message}`);
   for (const v of report.violations)
     console.error(`POLICY  [${v.policy}] ${v.source}: ${v.object} ${v.message}`);
-  const ok = passed(report);
+  // The Kafka ACLs must be exactly what the declarations generate (npm run acl:generate).
+  const drift = findDrift(root, await generatedFiles(root));
+  if (drift.length) console.error(`ACL DRIFT\n${describeDrift(drift)}`);
+  const ok = passed(report) && drift.length === 0;
   console.log(ok ? 'validate:manifests: OK' : 'validate:manifests: FAILED');
   return ok ? 0 : 1;
 }
 
-process.exitCode = main();
+main().then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

@@ -37,6 +37,8 @@ export {
   createConsumer,
   createIdempotentProducer,
   createKafkaClient,
+  kafkaLogCreator,
+  routineKafkaLogReason,
   type KafkaClientOptions,
   type KafkaLogSink,
 } from './client/kafka-client-factory';
@@ -85,3 +87,28 @@ export {
   type ReplayedRecord,
   type ReplayOptions,
 } from './dead-letter/dead-letter-replayer';
+export {
+  ACL_CATEGORIES,
+  ACL_OPERATIONS,
+  CATEGORY_OPERATIONS,
+  KafkaAccessDeclarationError,
+  aclsOf,
+  deadLetterReplayAccess,
+  kafkaAccess,
+  type AclCategory,
+  type AclOperation,
+  type AclResourceType,
+  type AclRule,
+  type DeadLetterRoute,
+  type KafkaAccess,
+} from './access/kafka-access';
+export {
+  applyKafkaUserAcls,
+  KafkaUserFileError,
+  KAFKA_USERS_DIR,
+  loadKafkaUsers,
+  parseKafkaUsers,
+  type AclApplyResult,
+  type StackUser,
+  type UserAcl,
+} from './access/kafka-user-acls';

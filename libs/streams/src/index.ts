@@ -24,7 +24,13 @@ export {
   type StreamsLogger,
   type TimestampExtractor,
 } from './processor/api';
-export { Topology, type SinkOptions, type SourceOptions, type InternalTopicKind } from './processor/topology';
+export {
+  Topology,
+  changelogTopicName,
+  type SinkOptions,
+  type SourceOptions,
+  type InternalTopicKind,
+} from './processor/topology';
 export type {
   KeyValue,
   KeyValueStore,

@@ -15,7 +15,7 @@ import {
   checkKafkaAccess,
   parseAccess,
 } from './policies/kafka-access-policy';
-import { appConfigDefaults, appConfigVariables } from './app-config';
+import { repositoryAccessOf } from './access/app-access';
 import { checkAppKafkaUsage } from './policies/app-kafka-usage-policy';
 import { checkApplications } from './policies/application-policy';
 import { checkEnvDiff } from './policies/env-diff-policy';
@@ -86,8 +86,7 @@ export function applyPolicies(root: string, rendered: readonly RenderedSet[]): V
     ...checkAppKafkaUsage({
       declared: access,
       sets: rendered,
-      defaultsOf: (app) => appConfigDefaults(root, app),
-      variablesOf: (app) => appConfigVariables(root, app),
+      accessOf: repositoryAccessOf(root),
     }),
     ...checkSyncWaves(rendered),
     ...checkVersions(versions, rendered),

@@ -20,6 +20,7 @@ import {
   USAGE,
   type DlqReplayRequest,
 } from './dlq-replay-arguments';
+import { DLQ_REPLAYER_PRINCIPAL, replayGroupPrefix } from '../config/kafka-access';
 
 /** Runs a replay; exported for the integration test. */
 export async function runDlqReplay(
@@ -27,15 +28,16 @@ export async function runDlqReplay(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ReplayedRecord[]> {
   // The CLI's output is its report; kafkajs speaks up only on errors.
-  // On a secured cluster this runs as the `dlq-replayer` KafkaUser (gitops/platform/kafka-cluster/access.yaml).
-  const kafka = createKafkaClient(kafkaConfigFromEnv(env, 'dlq-replayer'), {
+  // On a secured cluster this runs as the `dlq-replayer` KafkaUser, whose ACLs are
+  // generated from ../config/kafka-access.ts (npm run acl:generate).
+  const kafka = createKafkaClient(kafkaConfigFromEnv(env, DLQ_REPLAYER_PRINCIPAL), {
     logLevel: logLevel.ERROR,
   });
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
   try {
     // The dlq-replayer principal may use groups with this prefix only.
-    const groupPrefix = env['DLQ_REPLAY_GROUP_PREFIX'] || 'dlq-replayer';
+    const groupPrefix = replayGroupPrefix(env);
     return await replayDeadLetters({
       kafka,
       producer,

@@ -37,6 +37,7 @@ import {
   type KafkaSettings,
   type RegistrySettings,
 } from '../config/dashboard.config';
+import { retryTopologyOf } from '../config/kafka-access';
 import { DashboardMetrics } from '../metrics/dashboard-metrics';
 import { AvroRecordDeserializer } from './avro-record.deserializer';
 import { ConsumerProgress } from './consumer-progress';
@@ -73,7 +74,7 @@ export class DashboardKafka implements BeforeApplicationShutdown, OnApplicationS
     this.producer = createIdempotentProducer(this.kafka);
     this.producerState = ClientStateProbe.forProducer(this.producer);
     this.admin = this.kafka.admin({ retry: { retries: 0 } });
-    this.topology = RetryTopology.of(settings.applicationId, settings.retryBackoffMs);
+    this.topology = retryTopologyOf(settings);
     this.routes = new TopicRoutes(settings.topics, this.topology);
     const router = new FailedRecordRouter(this.producer, this.topology, settings.groupId);
     this.committer = new OffsetCommitter(settings.commitIntervalMs, 5000, (err) =>

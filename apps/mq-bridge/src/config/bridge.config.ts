@@ -34,10 +34,7 @@ export function bridgeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new BridgeConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
-  const itemsTopic = env['ITEMS_TOPIC'] || 'items';
-  if (!TOPIC.test(itemsTopic)) {
-    throw new BridgeConfigError('ITEMS_TOPIC', `is not a valid Kafka topic name: "${itemsTopic}"`);
-  }
+  const itemsTopic = itemsTopicFromEnv(env);
   const itemsSubject = env['ITEMS_SUBJECT'] || `${itemsTopic}-value`;
   if (!/^[^\s]{1,255}$/.test(itemsSubject)) {
     throw new BridgeConfigError('ITEMS_SUBJECT', `must be a schema registry subject, got "${itemsSubject}"`);
@@ -76,6 +73,15 @@ export function bridgeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
     healthTimeoutMs: integer(env, 'HEALTH_TIMEOUT_MS', 3000, 100, 60_000),
     logLevel,
   };
+}
+
+/** ITEMS_TOPIC, validated: the one Kafka name the bridge uses (also read by ./kafka-access). */
+export function itemsTopicFromEnv(env: NodeJS.ProcessEnv): string {
+  const itemsTopic = env['ITEMS_TOPIC'] || 'items';
+  if (!TOPIC.test(itemsTopic)) {
+    throw new BridgeConfigError('ITEMS_TOPIC', `is not a valid Kafka topic name: "${itemsTopic}"`);
+  }
+  return itemsTopic;
 }
 
 function mqObject(env: NodeJS.ProcessEnv, name: string): string {

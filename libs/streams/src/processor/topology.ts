@@ -9,6 +9,11 @@ import {
   SubtopologyDef,
 } from './internals/topology-layout';
 
+/** `<application.id>-<store>-changelog`: where a logged store's changes go. */
+export function changelogTopicName(applicationId: string, store: string): string {
+  return `${applicationId}-${store}-changelog`;
+}
+
 /** Options of {@link Topology.addSource}. */
 export interface SourceOptions<K, V> {
   readonly keySerde: Serde<K>;
@@ -110,6 +115,26 @@ export class Topology {
     return partitionSubtopologies([...this.nodes.values()], this.stores, resolve, (topic) =>
       this.internalTopics.has(topic),
     );
+  }
+
+  /**
+   * The internal topics the runtime creates (or, with `internal.topics.create`
+   * false, verifies) for `applicationId`: repartition topics
+   * `<application.id>-<name>-repartition` and the changelogs
+   * `<application.id>-<store>-changelog` of logged stores. The Kafka access an
+   * application declares is derived from these (apps/<app>/src/config/kafka-access.ts).
+   */
+  internalTopicNames(applicationId: string): {
+    readonly repartition: string[];
+    readonly changelog: string[];
+  } {
+    const subs = this.subtopologies(applicationId);
+    const repartition = [...new Set(subs.flatMap((s) => s.internalSourceTopics))].sort();
+    const changelog = subs
+      .flatMap((s) => s.stores.filter((st) => st.builder.loggingEnabled))
+      .map((st) => changelogTopicName(applicationId, st.builder.name))
+      .sort();
+    return { repartition, changelog };
   }
 
   private addNode(node: NodeDef): this {

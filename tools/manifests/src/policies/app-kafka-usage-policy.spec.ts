@@ -1,5 +1,8 @@
 import { deployment, goodContainer, kafkaTopic, setOf } from '../testing/fixtures';
-import { APP_KAFKA_USAGE, checkAppKafkaUsage } from './app-kafka-usage-policy';
+import { resolve } from 'node:path';
+import { repositoryAccessOf } from '../access/app-access';
+import { declaringApps } from '../access/declarations';
+import { checkAppKafkaUsage } from './app-kafka-usage-policy';
 import { PrincipalAccess } from './kafka-access-policy';
 
 const principal = (name: string, access: Partial<PrincipalAccess>): PrincipalAccess => ({
@@ -13,11 +16,18 @@ const principal = (name: string, access: Partial<PrincipalAccess>): PrincipalAcc
   ...access,
 });
 
+const internal = [
+  'inventory-aggregator-item-stock-changelog',
+  'inventory-aggregator-items-by-sku-repartition',
+  'inventory-aggregator-store-sales-changelog',
+  'inventory-aggregator-store-stock-changelog',
+  'inventory-aggregator-transaction-ids-changelog',
+];
 const aggregator = principal('inventory-aggregator', {
-  consumes: ['items', 'inventory-aggregator-*'],
-  produces: ['item.inventory', 'store.inventory', 'store.sales.1m', 'items.dlq', 'inventory-aggregator-*'],
-  purges: ['inventory-aggregator-*'],
-  describeConfigs: ['inventory-aggregator-*'],
+  consumes: ['items', ...internal],
+  produces: ['item.inventory', 'store.inventory', 'store.sales.1m', 'items.dlq', ...internal],
+  purges: ['inventory-aggregator-items-by-sku-repartition'],
+  describeConfigs: internal,
   groups: ['inventory-aggregator'],
   transactionalIds: ['inventory-aggregator-*'],
 });
@@ -51,6 +61,7 @@ const topics = [
   'store.inventory.dlq',
   'store.sales.1m.dlq',
   ...retryTopics,
+  ...internal,
 ].map(kafkaTopic);
 
 /** A workload of `app` authenticating as `user`, with plain env vars. */
@@ -66,35 +77,15 @@ const workload = (app: string, env: Record<string, string>, user = app) =>
     app,
   );
 
-/** Config defaults as the apps' src/config gives them (only what the profiles read). */
-const codeDefaults: Record<string, Record<string, string>> = {
-  'inventory-aggregator': {
-    APPLICATION_ID: 'inventory-aggregator',
-    ITEMS_TOPIC: 'items',
-    ITEM_INVENTORY_TOPIC: 'item.inventory',
-    STORE_INVENTORY_TOPIC: 'store.inventory',
-    STORE_SALES_TOPIC: 'store.sales.1m',
-    PROCESSING_GUARANTEE: 'exactly_once_v2',
-    INTERNAL_TOPICS_CREATE: 'true',
-    DESERIALIZATION_ERRORS: 'dead-letter',
-    DEAD_LETTER_TOPIC: 'items.dlq',
-  },
-  'inventory-dashboard': {
-    DASHBOARD_APPLICATION_ID: 'inventory-dashboard',
-    ITEM_INVENTORY_TOPIC: 'item.inventory',
-    STORE_INVENTORY_TOPIC: 'store.inventory',
-    STORE_SALES_TOPIC: 'store.sales.1m',
-    ALERTS_TOPIC: 'inventory.alerts',
-    RETRY_BACKOFF_MS: '1000,10000',
-    ALERTS_GROUP_ID: 'inventory-dashboard-alerting',
-  },
-};
+const root = resolve(__dirname, '..', '..', '..', '..');
+/** The apps' own declarations (apps/<app>/src/config/kafka-access.ts), as validate:manifests runs them. */
+const accessOf = repositoryAccessOf(root);
 
 const check = (declared: PrincipalAccess[], ...workloads: ReturnType<typeof workload>[]) =>
   checkAppKafkaUsage({
     declared,
     sets: [setOf('fixture', [...workloads, ...topics], 'prod')],
-    defaultsOf: (app) => codeDefaults[app] ?? {},
+    accessOf,
   }).map((v) => `${v.object} ${v.message}`);
 
 const aggregatorEnv = { INTERNAL_TOPICS_CREATE: 'false' };
@@ -127,7 +118,7 @@ describe('app Kafka usage policy', () => {
     );
     expect(messages).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/uses produces \[items\.dead\], which .*access\.yaml does not declare/),
+        expect.stringMatching(/uses produces \[items\.dead\], which .*access\.yaml does not grant it/),
         expect.stringMatching(/is granted produces \[items\.dlq\] .* never uses/),
         expect.stringMatching(
           /DEAD_LETTER_TOPIC names topic "items\.dead", which no KafkaTopic of prod declares/,
@@ -140,7 +131,7 @@ describe('app Kafka usage policy', () => {
     const messages = check([bridge], workload('mq-bridge', { ITEMS_TOPIC: 'items.v2' }));
     expect(messages).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/uses produces \[items\.v2\], which .*access\.yaml does not declare/),
+        expect.stringMatching(/uses produces \[items\.v2\], which .*access\.yaml does not grant it/),
         expect.stringMatching(/is granted produces \[items\] .* never uses/),
         expect.stringMatching(/ITEMS_TOPIC names topic "items\.v2", which no KafkaTopic of prod declares/),
       ]),
@@ -177,7 +168,7 @@ describe('app Kafka usage policy', () => {
     ).toEqual([]);
     expect(check([dashboard], workload('inventory-dashboard', { ALERTS_GROUP_ID: 'alerting' }))).toEqual([
       expect.stringMatching(
-        /\(principal inventory-dashboard\) uses groups \[alerting\], which .* does not declare/,
+        /\(principal inventory-dashboard\) uses groups \[alerting\], which .* does not grant it/,
       ),
     ]);
     const granted = { ...dashboard, groups: [...dashboard.groups, 'alerting'] };
@@ -186,7 +177,9 @@ describe('app Kafka usage policy', () => {
 
   it('fails when the aggregator would create its internal topics (the code default)', () => {
     expect(check([aggregator], workload('inventory-aggregator', {}))).toEqual([
-      expect.stringMatching(/would create topics \[inventory-aggregator-\*\] .*INTERNAL_TOPICS_CREATE=false/),
+      expect.stringMatching(
+        /would create topics \[inventory-aggregator-item-stock-changelog, .*\] .*INTERNAL_TOPICS_CREATE=false/,
+      ),
     ]);
   });
 
@@ -198,34 +191,31 @@ describe('app Kafka usage policy', () => {
     expect(message).toMatch(/is granted transactionalIds \[inventory-aggregator-\*\]/);
   });
 
-  it('fails when a setting has no value anywhere, and when an app has no profile', () => {
+  it('fails when the rendered env is one the app refuses, and when an app declares nothing', () => {
     const messages = check(
       [bridge, principal('kafka-ui', {})],
-      workload('mq-bridge', {}),
+      workload('mq-bridge', { ITEMS_TOPIC: 'items v2' }),
       workload('kafka-ui', {}),
     );
     expect(messages).toEqual([
+      expect.stringMatching(/ITEMS_TOPIC names topic "items v2", which no KafkaTopic of prod declares/),
       expect.stringMatching(
-        /mq-bridge cannot derive its Kafka usage: ITEMS_TOPIC is neither set by the chart/,
+        /mq-bridge cannot derive its Kafka access from the rendered env: ITEMS_TOPIC is not a valid Kafka topic name/,
       ),
-      expect.stringMatching(/kafka-ui app "kafka-ui" has no Kafka usage profile/),
+      expect.stringMatching(/kafka-ui app "kafka-ui" declares no Kafka access/),
     ]);
   });
 
-  it('fails when the app no longer reads a variable the chart sets and the profile relies on', () => {
-    const messages = checkAppKafkaUsage({
-      declared: [bridge],
-      sets: [setOf('fixture', [workload('mq-bridge', { ITEMS_TOPIC: 'items' }), ...topics], 'prod')],
-      defaultsOf: () => ({}),
-      variablesOf: () => new Set(['KAFKA_TOPIC']),
-    }).map((v) => v.message);
-    expect(messages).toEqual([
-      expect.stringMatching(/profile reads \[ITEMS_TOPIC\], which the app's src\/config never reads/),
+  it("fails when a workload authenticates as another app's principal", () => {
+    expect(check([bridge], workload('store-simulator', {}, 'mq-bridge'))).toEqual([
+      expect.stringMatching(
+        /authenticates as "mq-bridge", but its declaration is for principal "store-simulator"/,
+      ),
     ]);
   });
 
-  it('has a profile for every app chart', () => {
-    expect(Object.keys(APP_KAFKA_USAGE).sort()).toEqual([
+  it('has a declaration for every app', () => {
+    expect(declaringApps(root)).toEqual([
       'inventory-aggregator',
       'inventory-dashboard',
       'mq-bridge',

@@ -1,8 +1,9 @@
 /**
- * The declared Kafka access (gitops/platform/kafka-cluster/access.yaml) is the
- * truth; each KafkaUser must grant exactly the ACLs derived from it, nothing
- * missing and nothing extra, and every topic named there must be declared as
- * a KafkaTopic.
+ * The declared Kafka access (gitops/platform/kafka-cluster/access.yaml,
+ * generated with the KafkaUsers from the apps' declarations by
+ * `npm run acl:generate`): each KafkaUser every env renders must grant exactly
+ * the ACLs derived from it, nothing missing and nothing extra (an overlay may
+ * not patch ACLs), and every topic named there must be declared as a KafkaTopic.
  */
 import { parse } from 'yaml';
 import { describeObject, field, isObject, K8sObject, RenderedSet, Violation } from '../manifest';

@@ -6,6 +6,7 @@ import {
   StreamsConfigError,
 } from '../../errors';
 import { SubtopologyDef } from '../../processor/internals/topology-layout';
+import { changelogTopicName } from '../../processor/topology';
 
 /** A topic the runtime owns: a repartition or changelog topic. */
 export interface InternalTopicSpec {
@@ -73,7 +74,7 @@ export async function planTopics(
     for (const { builder } of sub.stores) {
       if (!builder.loggingEnabled) continue;
       specs.push({
-        name: `${applicationId}-${builder.name}-changelog`,
+        name: changelogTopicName(applicationId, builder.name),
         partitions: bySub.get(sub.id) ?? 1,
         config: builder.changelogConfig,
       });
