@@ -3,16 +3,25 @@
  * it, so health and metrics can read its state. `serve()` connects it to the
  * Nest app (`app.connectMicroservice({ strategy })`).
  */
-import { Inject, Injectable } from '@nestjs/common';
-import { ServerMQ, type IbmMqDriver, type MqServerStatus, type MqSinkState } from '@eda/mq';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { MqClient, ServerMQ, type IbmMqDriver, type MqServerStatus, type MqSinkState } from '@eda/mq';
 import { bridgeConfig, mqConfig, type BridgeSettings, type MqSettings } from '../config/bridge.config';
 import { BridgeMetrics } from '../metrics/bridge-metrics';
 import { ITEMS_PATTERN } from './items-bridge.controller';
 
-/** Holds the app's one {@link ServerMQ}. */
+/** How long a depth inquiry is reused: scrapes come every few seconds, MQINQ needs an open and a close per queue. */
+const DEPTH_MAX_AGE_MS = 5000;
+
+/**
+ * Holds the app's one {@link ServerMQ}, and a second connection that only
+ * inquires the input and backout queues' depths for `/metrics` (the server's
+ * connection is busy with its unit of work).
+ */
 @Injectable()
-export class MqBridgeTransport {
+export class MqBridgeTransport implements OnApplicationShutdown {
   private serverInstance: ServerMQ | undefined;
+  private depthClient: MqClient | undefined;
+  private depths: { at: number; value: Promise<Record<'input' | 'backout', number>> } | undefined;
   private state: MqServerStatus | 'not-started' = 'not-started';
   private sinkState: MqSinkState = { available: true, held: 0 };
 
@@ -48,7 +57,40 @@ export class MqBridgeTransport {
       this.metrics.mqConnected.set(status === 'connected' ? 1 : 0);
     });
     this.serverInstance = server;
+    this.depthClient = new MqClient({ connection: this.connection, ...(driver ? { driver } : {}) });
+    this.metrics.setQueueDepthSource(() => this.queueDepths());
     return server;
+  }
+
+  /**
+   * The current depth of the input and backout queues (MQINQ), at most
+   * {@link DEPTH_MAX_AGE_MS} old. Rejects when MQ cannot be asked; the next
+   * call connects again.
+   */
+  queueDepths(): Promise<Record<'input' | 'backout', number>> {
+    const client = this.depthClient;
+    if (!client) return Promise.reject(new Error('the MQ transport is not created yet'));
+    if (this.depths && Date.now() - this.depths.at < DEPTH_MAX_AGE_MS) return this.depths.value;
+    const value = (async () => {
+      try {
+        await client.connect();
+        return {
+          input: await client.queueDepth(this.settings.queue),
+          backout: await client.queueDepth(this.settings.backoutQueue),
+        };
+      } catch (err) {
+        this.depths = undefined;
+        await client.disconnect().catch(() => undefined);
+        throw err;
+      }
+    })();
+    this.depths = { at: Date.now(), value };
+    return value;
+  }
+
+  /** Closes the inquiry connection (ServerMQ closes its own). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.depthClient?.disconnect().catch(() => undefined);
   }
 
   /** The transport, once created. */

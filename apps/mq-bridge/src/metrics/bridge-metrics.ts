@@ -61,9 +61,29 @@ export class BridgeMetrics {
     registers: [this.registry],
   });
 
+  private queueDepthSource: (() => Promise<Record<'input' | 'backout', number>>) | undefined;
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     this.kafkaAvailable.set(1);
+    const depths = () => this.queueDepthSource?.();
+    new Gauge({
+      name: 'mq_bridge_queue_depth',
+      help: 'Messages on the MQ input queue (queue="input") and the backout queue (queue="backout"): MQINQ CURRENT_Q_DEPTH at scrape time',
+      labelNames: ['queue'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        // MQ unreachable or not inquirable: no sample rather than a failed scrape (mq_bridge_mq_connected says why).
+        const read = await depths()?.catch(() => undefined);
+        if (read) for (const [queue, depth] of Object.entries(read)) this.set({ queue }, depth);
+      },
+    });
+  }
+
+  /** Where `mq_bridge_queue_depth` reads the depths from (the transport's inquiry connection). */
+  setQueueDepthSource(source: () => Promise<Record<'input' | 'backout', number>>): void {
+    this.queueDepthSource = source;
   }
 
   /** Records a change of the sink's availability (`ServerMQ`'s `sink` event). */

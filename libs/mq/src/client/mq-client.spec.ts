@@ -45,6 +45,18 @@ describe('MqClient against the ibmmq test double', () => {
     });
   });
 
+  it('inquires a queue depth (MQINQ CURRENT_Q_DEPTH): committed messages only', async () => {
+    await client.connect();
+    expect(await client.queueDepth('IN')).toBe(0);
+    await putTestMessages(qmgr, 'IN', ['one', 'two', 'three'], APP);
+    expect(await client.queueDepth('IN')).toBe(3);
+    const inQueue = await client.openInput('IN');
+    await client.get(inQueue);
+    await client.commit();
+    expect(await client.queueDepth('IN')).toBe(2);
+    await expect(client.queueDepth('MISSING')).rejects.toMatchObject({ mqrc: 2085 });
+  });
+
   it('gets under syncpoint: commit removes, backout returns with BackoutCount + 1', async () => {
     await putTestMessages(qmgr, 'IN', ['one', 'two'], APP);
     await client.connect();

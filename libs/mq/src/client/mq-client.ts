@@ -248,6 +248,36 @@ export class MqClient {
     await this.drop();
   }
 
+  /**
+   * The current depth of queue `name` (MQINQ MQIA_CURRENT_Q_DEPTH): opens it
+   * for inquire, asks, closes. Needs a connection and the `inq` authority on
+   * the queue; rejects with an `MqError` otherwise.
+   */
+  async queueDepth(name: string): Promise<number> {
+    const d = this.driver;
+    const C = d.MQC;
+    const hConn = this.requireConnection('OPEN');
+    const od = new d.MQOD();
+    od.ObjectName = name;
+    od.ObjectType = C.MQOT_Q;
+    const hObj = await this.call('OPEN', () =>
+      d.OpenPromise(hConn, od, C.MQOO_INQUIRE | C.MQOO_FAIL_IF_QUIESCING),
+    );
+    try {
+      const selectors = [new d.MQAttr(C.MQIA_CURRENT_Q_DEPTH)];
+      let failure: unknown = null;
+      this.sync('INQ', () =>
+        d.Inq(hObj, selectors, (err) => {
+          failure = err;
+        }),
+      );
+      if (failure) throw toMqError(failure, 'INQ');
+      return Number(selectors[0]?.value);
+    } finally {
+      await this.call('CLOSE', () => d.ClosePromise(hObj, C.MQCO_NONE)).catch(() => undefined);
+    }
+  }
+
   private async open(name: string, mode: 'input' | 'output'): Promise<MqQueue> {
     const queue: OpenQueue = { name, mode, hObj: undefined };
     if (this.hConn) queue.hObj = await this.openHandle(queue);

@@ -19,7 +19,7 @@
  *   does not fit a batch-at-a-time unit of work. A blocking `MQGMO_WAIT` would
  *   stall the event loop (health probes, kafkajs heartbeats), so the client
  *   polls with no-wait gets and sleeps asynchronously between them.
- * - `Cmit`, `Back`, `CrtMh`, `SetMp`, `InqMp`, `DltMh`: synchronous in `ibmmq`
+ * - `Cmit`, `Back`, `CrtMh`, `SetMp`, `InqMp`, `DltMh`, `Inq`: synchronous in `ibmmq`
  *   (they call the MQI directly); with a callback they report through it.
  */
 
@@ -32,6 +32,8 @@ export interface MqConstants {
   readonly MQCNO_CLIENT_BINDING: number;
   readonly MQOO_INPUT_SHARED: number;
   readonly MQOO_OUTPUT: number;
+  readonly MQOO_INQUIRE: number;
+  readonly MQIA_CURRENT_Q_DEPTH: number;
   readonly MQOO_FAIL_IF_QUIESCING: number;
   readonly MQCO_NONE: number;
   readonly MQOT_Q: number;
@@ -158,6 +160,8 @@ export interface IbmMqDriver {
   readonly MQSMPO: new () => MqOptionsStruct;
   readonly MQIMPO: new () => MqOptionsStruct;
   readonly MQPD: new () => object;
+  /** An attribute selector for `Inq` (e.g. MQIA_CURRENT_Q_DEPTH); `value` is filled in by the call. */
+  readonly MQAttr: new (selector: number, value?: number | string) => MqAttr;
 
   ConnxPromise(qMgrName: string, cno: MQCNO): Promise<MqHConn>;
   DiscPromise(hConn: MqHConn): Promise<void>;
@@ -203,5 +207,13 @@ export interface IbmMqDriver {
       type: number,
     ) => void,
   ): unknown;
+  /** MQINQ: synchronous in `ibmmq`; reports the selectors with their values through `cb`. */
+  Inq(hObj: MqHObj, selectors: MqAttr[], cb?: (err: MqDriverError | null, selectors: MqAttr[]) => void): void;
   Lookup(range: string, value: number): string | null;
+}
+
+/** An object attribute of `Inq`: its MQIA/MQCA selector and value. */
+export interface MqAttr {
+  selector: number;
+  value: number | string;
 }

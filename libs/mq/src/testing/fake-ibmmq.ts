@@ -41,6 +41,7 @@ type Ctor = new (...args: never[]) => object;
 type Callback = (err: Error | null, ...results: unknown[]) => void;
 
 interface IbmMqTypes {
+  MQAttr: new (selector: number, value?: number | string) => { selector: number; value: number | string };
   MQError: new (mqcc: number, mqrc: number, verb: string) => Error & { mqrc: number };
   MQQueueManager: new (hConn: number, name: string) => { _hConn: number; _name: string };
   MQObject: new (
@@ -62,6 +63,7 @@ interface OpenObject {
   readonly queue: string;
   readonly input: boolean;
   readonly output: boolean;
+  readonly inquire: boolean;
 }
 
 /** The double's module object: `IbmMqDriver`, plus the other names `ibmmq` exports. */
@@ -162,9 +164,11 @@ export function createFakeIbmMq(qmgr: FakeQueueManager): FakeIbmMq {
       const flags = types.flagsToNumber('MQOO', options);
       const input = (flags & INPUT_OPTIONS) !== 0;
       const output = (flags & MQC.MQOO_OUTPUT) !== 0;
-      if (!input && !output && (flags & MQC.MQOO_BROWSE) === 0) return fail('OPEN', MQC.MQRC_OPTIONS_ERROR);
+      const inquire = (flags & MQC.MQOO_INQUIRE) !== 0;
+      if (!input && !output && !inquire && (flags & MQC.MQOO_BROWSE) === 0)
+        return fail('OPEN', MQC.MQRC_OPTIONS_ERROR);
       const id = nextObject++;
-      objects.set(id, { queue: name, input, output });
+      objects.set(id, { queue: name, input, output, inquire });
       return [new types.MQObject(id, hConn, name)];
     });
   }
@@ -177,6 +181,35 @@ export function createFakeIbmMq(qmgr: FakeQueueManager): FakeIbmMq {
       if (!objects.delete(hObj._hObj)) return fail('CLOSE', MQC.MQRC_HOBJ_ERROR);
       return [];
     });
+  }
+
+  /**
+   * MQINQ of a queue opened with MQOO_INQUIRE: MQIA_CURRENT_Q_DEPTH only (the
+   * committed messages, as `FakeQueueManager.depth` counts them). Synchronous,
+   * like `ibmmq`'s: the result goes to `cb`, an error without one is thrown.
+   */
+  function Inq(
+    hObj: ObjectRef,
+    selectors: Array<{ selector: number; value: number | string }>,
+    cb?: Callback,
+  ): void {
+    types.checkParam(hObj, types.MQObject, 'MQObject');
+    const resolved = resolveObject('INQ', hObj);
+    let error: Error | null = resolved instanceof Error ? resolved : null;
+    if (!error && !(resolved as { object: OpenObject }).object.inquire)
+      error = fail('INQ', MQC.MQRC_NOT_OPEN_FOR_INQUIRE);
+    if (!error) {
+      const { object } = resolved as { object: OpenObject };
+      for (const attr of selectors) {
+        if (attr.selector !== MQC.MQIA_CURRENT_Q_DEPTH) {
+          error = fail('INQ', MQC.MQRC_SELECTOR_ERROR);
+          break;
+        }
+        attr.value = qmgr.depth(object.queue);
+      }
+    }
+    if (cb) cb(error, selectors);
+    else if (error) throw error;
   }
 
   /** The open object and live connection behind `hObj`, or an error. */
@@ -503,7 +536,8 @@ export function createFakeIbmMq(qmgr: FakeQueueManager): FakeIbmMq {
     GetDone: notSimulated('GetDone'),
     Ctl: notSimulated('Ctl'),
     Sub: notSimulated('Sub'),
-    Inq: notSimulated('Inq'),
+    Inq,
+    MQAttr: types.MQAttr,
     Set: notSimulated('Set'),
     Stat: notSimulated('Stat'),
   };
