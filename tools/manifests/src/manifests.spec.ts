@@ -62,6 +62,7 @@ describe('manifests of the repository', () => {
     'applications',
     'registry',
     'schema-gate',
+    'telemetry',
     'workflows',
   ])('passes the %s policy', (policy) => {
     expect(report.violations.filter((v) => v.policy === policy)).toEqual([]);

@@ -24,6 +24,7 @@ import { checkRegistryAccess, checkRegistryHealth } from './policies/registry-po
 import { ARGOCD_VALUES_FILE, checkJobHealthCheck, checkSchemaGate } from './policies/schema-gate-policy';
 import { checkNoPlaintextSecrets, checkSecretFiles } from './policies/secret-policy';
 import { checkSyncWaves } from './policies/sync-wave-policy';
+import { checkTelemetry } from './policies/telemetry-policy';
 import { checkVersions, STACK_VERSIONS_FILE, stackVersions } from './policies/version-policy';
 import { checkWorkloads } from './policies/workload-policy';
 import { locateToolchain, ToolFailedError } from './toolchain';
@@ -95,6 +96,7 @@ export function applyPolicies(root: string, rendered: readonly RenderedSet[]): V
     ...checkApplications(rendered),
     ...checkRegistryHealth(rendered),
     ...checkRegistryAccess(rendered),
+    ...checkTelemetry(rendered),
     ...checkSchemaGate(rendered),
     ...checkJobHealthCheck(readFileSync(join(root, ARGOCD_VALUES_FILE), 'utf8')),
   ];
