@@ -46,4 +46,5 @@ export {
   type SignalSource,
 } from './lifecycle/graceful-shutdown';
 export { AppRuntimeModule, QUIET_REQUEST_PATHS, type AppRuntimeOptions } from './app/app-runtime.module';
+export { HealthProbeLogger } from './app/health-probe-logger';
 export { runApp, type RunAppOptions, type RunAppSettings } from './app/run-app';

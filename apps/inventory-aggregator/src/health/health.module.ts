@@ -1,4 +1,5 @@
 /** Health probes (Terminus). */
+import { HealthProbeLogger } from '@eda/telemetry';
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { StreamsModule } from '../streams/streams.module';
@@ -6,7 +7,7 @@ import { HealthController } from './health.controller';
 
 /** `/health/live` and `/health/ready`. */
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), StreamsModule],
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json', logger: HealthProbeLogger }), StreamsModule],
   controllers: [HealthController],
 })
 export class HealthModule {}

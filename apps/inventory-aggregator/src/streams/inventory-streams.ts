@@ -6,7 +6,7 @@
  */
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createSchemaRegistryClient } from '@eda/events';
-import { createKafkaClient, toKafkaJsConfig } from '@eda/kafka';
+import { createKafkaClient, kafkaLogCreator, kafkaLogSinkFrom, toKafkaJsConfig } from '@eda/kafka';
 import {
   KafkaStreams,
   Serdes,
@@ -174,7 +174,11 @@ export class InventoryStreams implements OnApplicationBootstrap, OnApplicationSh
         ...(settings.commitIntervalMs === undefined
           ? {}
           : { 'commit.interval.ms': settings.commitIntervalMs }),
-        kafka: streamsClientConfig(this.kafkaSettings),
+        // The engine's kafkajs clients log into this app's structured log, routine entries at debug.
+        kafka: {
+          ...streamsClientConfig(this.kafkaSettings),
+          logCreator: kafkaLogCreator(kafkaLogSinkFrom(this.logger)),
+        },
         // The engine's warnings (a late sale dropped, with the stream time that closed its window).
         logger: { warn: (fields, message) => this.logger.warn({ ...fields, msg: message }) },
       });

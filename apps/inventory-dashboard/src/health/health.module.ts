@@ -1,4 +1,5 @@
 /** Health probes (Terminus). */
+import { HealthProbeLogger } from '@eda/telemetry';
 import { Module } from '@nestjs/common';
 import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { kafkaHealthIndicatorProvider } from '@eda/kafka';
@@ -8,7 +9,11 @@ import { HealthController } from './health.controller';
 
 /** `/health/live` and `/health/ready`. */
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), ConsumerModule, AlertsModule],
+  imports: [
+    TerminusModule.forRoot({ errorLogStyle: 'json', logger: HealthProbeLogger }),
+    ConsumerModule,
+    AlertsModule,
+  ],
   controllers: [HealthController],
   providers: [kafkaHealthIndicatorProvider(HealthIndicatorService)],
 })

@@ -1,4 +1,5 @@
 /** Health probes (Terminus). */
+import { HealthProbeLogger } from '@eda/telemetry';
 import { Module } from '@nestjs/common';
 import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { kafkaHealthIndicatorProvider } from '@eda/kafka';
@@ -7,7 +8,7 @@ import { HealthController } from './health.controller';
 
 /** `/health/live` and `/health/ready`. */
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), PublishingModule],
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json', logger: HealthProbeLogger }), PublishingModule],
   controllers: [HealthController],
   providers: [kafkaHealthIndicatorProvider(HealthIndicatorService)],
 })

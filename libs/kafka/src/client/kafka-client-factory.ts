@@ -8,6 +8,7 @@ import {
   Consumer,
   ConsumerConfig,
   Kafka,
+  KafkaConfig,
   logLevel,
   LogEntry,
   Partitioners,
@@ -46,8 +47,17 @@ export function createKafkaClient(config: KafkaClientConfig, options: KafkaClien
   return new Kafka({
     ...toKafkaJsConfig(config),
     logLevel: options.logLevel ?? logLevel.WARN,
-    ...(sink ? { logCreator: () => (entry: LogEntry) => forwardLog(sink, entry) } : {}),
+    ...(sink ? { logCreator: kafkaLogCreator(sink) } : {}),
   });
+}
+
+/**
+ * The kafkajs `logCreator` {@link createKafkaClient} installs, for clients built
+ * elsewhere (the streams engine's): entries go to `sink` at their level, but
+ * the routine ones kafkajs logs as problems go at debug, with the reason.
+ */
+export function kafkaLogCreator(sink: KafkaLogSink): NonNullable<KafkaConfig['logCreator']> {
+  return () => (entry: LogEntry) => forwardLog(sink, entry);
 }
 
 /**
@@ -80,9 +90,40 @@ export function createConsumer(
   return kafka.consumer({ groupId, allowAutoTopicCreation: false, ...overrides });
 }
 
+/** Broker answers kafkajs logs at ERROR and then retries: a coordinator moving or loading, a rebalance. */
+const ROUTINE_RESPONSE_ERRORS =
+  /^(The group coordinator is not available|This is not the correct coordinator for this group|The coordinator is loading and hence can't process requests for this group|The group is rebalancing, so a rejoin is needed)$/;
+
+/**
+ * Why a kafkajs entry is routine rather than a problem, or undefined. A
+ * newcomer reads every ERROR and WARN line of a clean start as a failure;
+ * these are not. A lasting problem still surfaces: as the caller's error once
+ * kafkajs' retries run out, and in readiness.
+ */
+export function routineKafkaLogReason(entry: LogEntry): string | undefined {
+  const { message, error } = entry.log as { message: string; error?: unknown };
+  if (entry.level === logLevel.WARN && message.startsWith('Limiting retries for the idempotent producer')) {
+    return 'retries are bounded on purpose: a send still failing reaches the caller, which re-sends it, and consumers drop the duplicate by id';
+  }
+  if (
+    entry.level === logLevel.ERROR &&
+    message.startsWith('Response ') &&
+    typeof error === 'string' &&
+    ROUTINE_RESPONSE_ERRORS.test(error)
+  ) {
+    return 'the group coordinator is starting, moving or rebalancing (broker start-up, failover, a member joining); kafkajs retries';
+  }
+  return undefined;
+}
+
 function forwardLog(sink: KafkaLogSink, entry: LogEntry): void {
   const { message, ...rest } = entry.log;
   const fields = { kafkajs: { namespace: entry.namespace, ...rest } };
+  const routine = routineKafkaLogReason(entry);
+  if (routine !== undefined) {
+    sink.debug({ ...fields, routine }, message);
+    return;
+  }
   switch (entry.level) {
     case logLevel.ERROR:
       sink.error(fields, message);

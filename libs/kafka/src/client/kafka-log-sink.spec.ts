@@ -1,3 +1,5 @@
+import { logLevel, type LogEntry } from 'kafkajs';
+import { kafkaLogCreator } from './kafka-client-factory';
 import { kafkaLogSinkFrom, type StructuredMessageLogger } from './kafka-log-sink';
 
 /** Records what reached each method, as a Nest Logger would pass it to nestjs-pino. */
@@ -31,6 +33,58 @@ describe('kafkaLogSinkFrom', () => {
       ['warn', 'w'],
       ['log', 'i'],
       ['debug', 'd'],
+    ]);
+  });
+});
+
+describe('kafkaLogCreator: routine kafkajs entries at debug (quiet start-up)', () => {
+  const entry = (level: logLevel, message: string, extra: Record<string, unknown> = {}): LogEntry => ({
+    namespace: 'Connection',
+    level,
+    label: logLevel[level] as string,
+    log: { timestamp: '2026-12-07T00:00:00.000Z', message, ...extra },
+  });
+  const levelsOf = (entries: LogEntry[]) => {
+    const logger = recordingLogger();
+    const log = kafkaLogCreator(kafkaLogSinkFrom(logger))(logLevel.DEBUG);
+    for (const e of entries) log(e);
+    return logger.lines.map(([level, message]) => [
+      level,
+      (message as { routine?: string }).routine !== undefined,
+    ]);
+  };
+
+  it('logs a coordinator still loading and the bounded-retries notice at debug, with the reason', () => {
+    expect(
+      levelsOf([
+        entry(logLevel.ERROR, 'Response JoinGroup(key: 11, version: 5)', {
+          error: 'The group coordinator is not available',
+        }),
+        entry(logLevel.ERROR, 'Response FindCoordinator(key: 10, version: 2)', {
+          error: 'This is not the correct coordinator for this group',
+        }),
+        entry(logLevel.WARN, 'Limiting retries for the idempotent producer may invalidate EoS guarantees'),
+      ]),
+    ).toEqual([
+      ['debug', true],
+      ['debug', true],
+      ['debug', true],
+    ]);
+  });
+
+  it('keeps every other error and warning at its level', () => {
+    expect(
+      levelsOf([
+        entry(logLevel.ERROR, 'Response Produce(key: 0, version: 7)', {
+          error: 'Topic authorization failed',
+        }),
+        entry(logLevel.ERROR, 'Connection error: connect ECONNREFUSED 127.0.0.1:9092'),
+        entry(logLevel.WARN, 'The group is rebalancing, re-joining'),
+      ]),
+    ).toEqual([
+      ['error', false],
+      ['error', false],
+      ['warn', false],
     ]);
   });
 });
