@@ -5,12 +5,19 @@
  *
  *   tsx tools/stack/create-topics.ts [--bootstrap host:port] [--dir path]
  *
- * Env: KAFKA_BROKERS (comma-separated) when --bootstrap is not given.
+ * Env: KAFKA_BROKERS (comma-separated) when --bootstrap is not given;
+ * KAFKA_SASL_* (`@eda/kafka`'s kafkaConfigFromEnv) on a secured cluster.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { loadTopicCatalog, reconcileTopics, TOPIC_CATALOG_DIR } from '@eda/kafka';
+import {
+  kafkaConfigFromEnv,
+  loadTopicCatalog,
+  reconcileTopics,
+  TOPIC_CATALOG_DIR,
+  toKafkaJsConfig,
+} from '@eda/kafka';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -23,7 +30,13 @@ async function main(): Promise<void> {
   const dir = values.dir ?? join(__dirname, '../..', TOPIC_CATALOG_DIR);
   const catalog = loadTopicCatalog(dir);
 
-  const admin = new Kafka({ clientId: 'eda-create-topics', brokers, logLevel: logLevel.NOTHING }).admin();
+  const { sasl } = toKafkaJsConfig(kafkaConfigFromEnv({ ...process.env, KAFKA_BROKERS: brokers.join(',') }));
+  const admin = new Kafka({
+    clientId: 'eda-create-topics',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    ...(sasl ? { sasl } : {}),
+  }).admin();
   await admin.connect();
   try {
     const results = await reconcileTopics(admin, catalog);
