@@ -113,6 +113,7 @@ describe('every metric a dashboard or alert rule reads is exported', () => {
       histograms: () => ({}),
       localTaskIds: () => [],
       taskLag: () => Promise.resolve([]),
+      onStoreStockApplied: () => undefined,
     };
     const apps: Record<string, Registry> = {
       'inventory-aggregator': new AggregatorMetrics(streams as never).registry,

@@ -355,6 +355,17 @@ describe('one trace per input, from the MQ put or HTTP request to the SSE push (
     expect(tag(bridgeSend, 'messaging.kafka.message.key')).toBe(storeId);
     await expectAggregatesToThePage(found);
     expect(sseText).toContain(storeId);
+    // The same sale as end-to-end latency figures: event time to queryable, and to the page.
+    const metric = async (app: AppProcess, name: string) => {
+      const line = (await (await fetch(`${app.url}/metrics`)).text())
+        .split('\n')
+        .find((l) => l.startsWith(`${name} `));
+      return Number(line?.split(' ')[1] ?? 0);
+    };
+    expect(
+      await metric(apps[0] as AppProcess, 'aggregator_event_to_queryable_seconds_count'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(await metric(dashboard, 'dashboard_event_to_page_seconds_count')).toBeGreaterThanOrEqual(1);
   }, 240_000);
 
   it('an HTTP simulation: from the request, through the linked batch and both aggregates, to the SSE push', async () => {

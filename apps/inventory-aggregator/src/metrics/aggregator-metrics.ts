@@ -5,7 +5,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { StreamsState } from '@eda/streams';
-import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
 import { InventoryStreams } from '../streams/inventory-streams';
 
 /** Engine totals exported as counters: `streams.records.processed` -> `aggregator_streams_records_processed_total`. */
@@ -32,6 +32,9 @@ const ENGINE_HISTOGRAMS = [
   ],
 ] as const;
 
+/** Buckets of the end-to-end latency histograms (seconds): sub-second to a minute; beyond is a backlog. */
+export const END_TO_END_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
 /** Query outcomes, the engine's state and totals, and Node's process metrics. */
 @Injectable()
 export class AggregatorMetrics {
@@ -45,8 +48,19 @@ export class AggregatorMetrics {
     registers: [this.registry],
   });
 
+  /** Event time of a transaction to its store's stock taking it in (from then on the query API shows it). */
+  readonly eventToQueryable = new Histogram({
+    name: 'aggregator_event_to_queryable_seconds',
+    help: "End-to-end latency: a transaction's event time to its store's stock including it (visible in the query API)",
+    buckets: END_TO_END_BUCKETS,
+    registers: [this.registry],
+  });
+
   constructor(streams: InventoryStreams) {
     collectDefaultMetrics({ register: this.registry });
+    streams.onStoreStockApplied((eventTime) =>
+      this.eventToQueryable.observe(Math.max(0, Date.now() - eventTime) / 1000),
+    );
     new Gauge({
       name: 'aggregator_streams_running',
       help: '1 when every assigned task is restored and processing (RUNNING), else 0',

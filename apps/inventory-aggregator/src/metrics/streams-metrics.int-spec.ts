@@ -149,6 +149,10 @@ describe('aggregator streams metrics on /metrics (real stack)', () => {
     expect(samples(text, 'aggregator_streams_commit_duration_seconds_count')[0]?.value).toBeGreaterThan(
       commitsBefore,
     );
+    // Every transaction reached its store's stock: the end-to-end latency histogram counted each once.
+    const queryable = samples(text, 'aggregator_event_to_queryable_seconds_count')[0]?.value ?? 0;
+    expect(queryable).toBeGreaterThanOrEqual(BURST);
+    expect(samples(text, 'aggregator_event_to_queryable_seconds_sum')[0]?.value).toBeGreaterThanOrEqual(0);
     const buckets = samples(text, 'aggregator_streams_commit_duration_seconds_bucket');
     expect(buckets.at(-1)).toMatchObject({ labels: '{le="+Inf"}' });
   }, 180_000);

@@ -43,6 +43,7 @@ export class InventoryStreams implements OnApplicationBootstrap, OnApplicationSh
   /** Input topics of each sub-topology (resolved names), for the per-task lag. */
   private inputsBySubtopology = new Map<number, readonly string[]>();
   private lag: StreamsLag | undefined;
+  private readonly appliedListeners: Array<(eventTime: number) => void> = [];
 
   constructor(
     @Inject(aggregatorConfig.KEY) private readonly settings: AggregatorSettings,
@@ -116,6 +117,11 @@ export class InventoryStreams implements OnApplicationBootstrap, OnApplicationSh
     return this.streams?.histograms() ?? {};
   }
 
+  /** Calls `listener` with each transaction's event time as its store's stock (queryable) takes it in. */
+  onStoreStockApplied(listener: (eventTime: number) => void): void {
+    this.appliedListeners.push(listener);
+  }
+
   /** Ids of the tasks this instance runs (restored and processing). */
   localTaskIds(): string[] {
     return this.streams?.localTaskIds() ?? [];
@@ -152,7 +158,10 @@ export class InventoryStreams implements OnApplicationBootstrap, OnApplicationSh
       const serdes = await prepareInventorySerdes(registry, settings.topics);
       if (this.closed) return;
       this.phase = 'joining';
-      const topology = buildInventoryTopology(settings, serdes);
+      const topology = buildInventoryTopology(
+        { ...settings, onStoreStockApplied: (t) => this.appliedListeners.forEach((l) => l(t)) },
+        serdes,
+      );
       this.inputsBySubtopology = new Map(
         topology
           .subtopologies(settings.applicationId)

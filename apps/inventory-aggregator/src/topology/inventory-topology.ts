@@ -70,6 +70,12 @@ export interface InventoryTopologyOptions {
   readonly salesRetentionMs: number;
   /** Two transactions with one id this close in event time are one transaction. */
   readonly dedupeWindowMs: number;
+  /**
+   * Called with a transaction's event time as it is folded into its store's
+   * stock, from when interactive queries see it: the end-to-end latency metric.
+   * (A transaction an aborted exactly-once transaction reprocesses is reported again.)
+   */
+  readonly onStoreStockApplied?: (eventTime: number) => void;
 }
 
 /** Serdes of the public topics (Avro through the registry in the app, anything in tests). */
@@ -119,7 +125,10 @@ export function buildInventoryTopology(options: InventoryTopologyOptions, serdes
   byStore
     .aggregate(
       () => NO_STORE_STOCK,
-      (_storeId, tx, stock) => addToStoreStock(stock, tx),
+      (_storeId, tx, stock) => {
+        options.onStoreStockApplied?.(tx.timestamp);
+        return addToStoreStock(stock, tx);
+      },
       Materialized.as<string, StoreStock>(STORES.storeStock)
         .withKeySerde(S)
         .withValueSerde(Serdes.Json<StoreStock>()),

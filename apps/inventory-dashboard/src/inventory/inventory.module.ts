@@ -26,7 +26,7 @@ export class InventoryModule implements OnApplicationBootstrap {
     private readonly alerts: AlertPublisher,
   ) {}
 
-  /** Connects the scrape-time gauges. */
+  /** Connects the scrape-time gauges and the end-to-end latency histogram. */
   onApplicationBootstrap(): void {
     this.metrics.setSources({
       lag: () => this.kafka.progress.report().lag,
@@ -35,6 +35,11 @@ export class InventoryModule implements OnApplicationBootstrap {
       liveClients: () => this.live.clients,
       alertingPartitions: () => this.alerts.ownedPartitions().length,
       pendingAlerts: () => this.alerts.pendingCrossings,
+    });
+    // End-to-end latency, once the replay of old snapshots is over (they would read as hours).
+    this.view.subscribe((change) => {
+      if (change.kind === 'store' && change.store && this.kafka.progress.isCaughtUp())
+        this.metrics.eventToPage.observe(Math.max(0, Date.now() - change.store.updatedAt) / 1000);
     });
   }
 }

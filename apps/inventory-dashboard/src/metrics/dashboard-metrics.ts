@@ -5,7 +5,7 @@
  * scrape time through `setSources`.
  */
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Where the scrape-time gauges read from. */
 export interface MetricSources {
@@ -50,6 +50,13 @@ export class DashboardMetrics {
     name: 'dashboard_alerts_taken_over_total',
     help: 'Low-stock alerts published on gaining a partition whose previous owner had not raised them, by level',
     labelNames: ['level'] as const,
+    registers: [this.registry],
+  });
+  /** Event time of a store's latest transaction to the view (page and pushes) showing it, once caught up. */
+  readonly eventToPage = new Histogram({
+    name: 'dashboard_event_to_page_seconds',
+    help: "End-to-end latency: a store's latest transaction's event time to the page's view showing it (pushed to open pages); after the replay only",
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     registers: [this.registry],
   });
   private sources: MetricSources | undefined;
