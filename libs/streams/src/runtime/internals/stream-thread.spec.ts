@@ -106,6 +106,21 @@ describe('StreamThread group membership', () => {
     }
   });
 
+  it('takes the joined generation from GROUP_JOIN (patched kafkajs), with no heartbeat before the outage', async () => {
+    const { fake, thread, canCommitOffsets } = await startedThread();
+    try {
+      fake.buildJoinGroup();
+      fake.emit('GROUP_JOIN', { memberId: 'm-1', generationId: 1, memberAssignment: {} });
+      fake.emit('CRASH', { restart: true, error: new Error('Connection error') }); // before any heartbeat
+      fake.buildJoinGroup();
+      fake.buildJoinGroup();
+      fake.emit('HEARTBEAT', { memberId: 'm-1', groupGenerationId: 1 });
+      expect([thread.inGroup, canCommitOffsets()]).toEqual([true, true]);
+    } finally {
+      await thread.stop();
+    }
+  });
+
   it('stays out of the group on a heartbeat before any confirmed generation', async () => {
     const { fake, thread, canCommitOffsets } = await startedThread();
     try {

@@ -51,8 +51,9 @@ export class StreamThread {
    */
   private member = false;
   /**
-   * The member id of the last completed join, and its generation once a heartbeat
-   * has confirmed it (kafkajs' GROUP_JOIN payload carries no generation).
+   * The member id and generation of the last completed join. kafkajs 2.2.4's
+   * GROUP_JOIN payload carries no generation: patches/kafkajs+2.2.4.patch adds
+   * it; without it, the first heartbeat after the join confirms it.
    */
   private joined: { memberId: string; generation?: number } | undefined;
   /** When the consumer last left the group (undefined while a member), and whether that was warned. */
@@ -151,7 +152,11 @@ export class StreamThread {
     await this.producer?.connect();
     const { GROUP_JOIN, REBALANCING, CRASH, HEARTBEAT } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, ({ payload }) => {
-      this.joined = { memberId: payload.memberId };
+      const { generationId } = payload as { generationId?: number };
+      this.joined = {
+        memberId: payload.memberId,
+        ...(generationId === undefined ? {} : { generation: generationId }),
+      };
       this.outOfGroup = undefined;
       const ids = new Set<string>();
       for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
