@@ -73,6 +73,20 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<Replaye
         () => reject(new Error(`read ${seen.length} dead letters of ${deadLetterTopic} before the timeout`)),
         options.timeoutMs ?? 60_000,
       );
+      const reached = (partition: number, lastOffset: string) => {
+        const end = ends.get(partition);
+        if (end !== undefined && BigInt(lastOffset) + 1n >= end) ends.delete(partition);
+        if (ends.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      // A DLQ written inside transactions (the aggregator's, under exactly-once) ends with
+      // commit markers: offsets no message has. A batch's last offset counts them, and kafkajs
+      // reports batches of markers alone too, so the snapshot's end is reached either way.
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+        reached(payload.partition, payload.lastOffset),
+      );
       consumer
         .run({
           autoCommit: false,
@@ -95,11 +109,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<Replaye
                 replayed: replay,
               });
             }
-            if (BigInt(message.offset) + 1n >= end) ends.delete(partition);
-            if (ends.size === 0) {
-              clearTimeout(timer);
-              resolve();
-            }
+            reached(partition, message.offset);
           },
         })
         .catch(reject);
