@@ -121,7 +121,12 @@ describe('store-simulator processes', () => {
       body: JSON.stringify({ backend: 'kafka', ratePerSec: 500, seed: 3 }),
     });
     expect(started.status).toBe(202);
-    await new Promise((r) => setTimeout(r, 300));
+    // Stop it mid-run, once something was sent (a fixed sleep failed on a loaded machine).
+    const { id } = (await started.json()) as { id: string };
+    await waitFor('the first acknowledged batch', async () => {
+      const status = (await (await fetch(`${url}/api/simulations/${id}`)).json()) as { sent: number };
+      return status.sent > 0 ? true : undefined;
+    });
     server.kill('SIGTERM');
     expect(await exited).toBe(0);
     const finished = /"msg":"simulation finished".*?"state":"stopped".*?"sent":(\d+)/.exec(server.output());

@@ -94,7 +94,10 @@ describe('SimulationsController (HTTP)', () => {
   it('stops a running simulation on DELETE and returns its final status', async () => {
     publisher.delayMs = 20;
     const { id } = (await (await post({ backend: 'kafka', ratePerSec: 500 })).json()) as { id: string };
-    await new Promise((r) => setTimeout(r, 100));
+    // Running, with a first batch sent: no fixed sleep.
+    while (((await (await fetch(`${base}/${id}`)).json()) as { sent: number }).sent === 0) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
     const response = await fetch(`${base}/${id}`, { method: 'DELETE' });
     expect(response.status).toBe(200);
     const status = (await response.json()) as Record<string, unknown>;

@@ -7,6 +7,11 @@ import { BackendNotAvailableError, SimulationLimitError, SimulationNotFoundError
 import { SimulationsService } from './simulations.service';
 import { BackendError, RecordingPublisher } from './recording-publisher.spec-support';
 
+/** Resolves once `condition` holds (polled every 5 ms; Jest's timeout bounds it): no fixed sleeps. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 5));
+}
+
 function setup(env: NodeJS.ProcessEnv = {}) {
   const publisher = new RecordingPublisher();
   const metrics = new SimulatorMetrics();
@@ -60,7 +65,7 @@ describe('SimulationsService', () => {
   it('never stamps an endless run in the future, although its scenario clock runs ahead', async () => {
     const { publisher, service } = setup();
     const run = service.start({ backend: 'kafka', ratePerSec: 1000, seed: 3 });
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => publisher.received.length > 50);
     await run.stop();
     const stopped = Date.now();
     const stamps = publisher.received.map((tx) => tx.timestamp);
@@ -99,7 +104,7 @@ describe('SimulationsService', () => {
   it('stops an endless run on request', async () => {
     const { service } = setup();
     const run = service.start({ backend: 'kafka', ratePerSec: 1000 });
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => run.status().sent > 0);
     const stopped = await service.stop(run.id);
     expect(stopped.status()).toMatchObject({ state: 'stopped', count: null });
     expect(stopped.status().sent).toBeGreaterThan(0);
