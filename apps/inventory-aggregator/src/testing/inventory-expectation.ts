@@ -3,7 +3,7 @@
  * transactions as consumed from the input topic: first occurrence per id
  * counts, stock is Σ RESTOCK − Σ SALE, sales are summed per store.
  */
-import type { ItemTransaction } from '@eda/events';
+import { TransactionType, type ItemTransaction } from '@eda/events';
 
 /** What the aggregator should report. */
 export interface InventoryExpectation {
@@ -30,7 +30,7 @@ export function expectInventory(transactions: readonly ItemTransaction[]): Inven
     store.items[tx.sku] = (store.items[tx.sku] ?? 0) + delta;
     store.updatedAt = Math.max(store.updatedAt, tx.timestamp);
     stores.set(tx.storeId, store);
-    if (tx.type === 'SALE') {
+    if (tx.type === TransactionType.SALE) {
       const total = sales.get(tx.storeId) ?? { unitsSold: 0, revenue: 0, transactions: 0 };
       total.unitsSold += tx.quantity;
       total.revenue += tx.quantity * tx.unitPrice;

@@ -14,7 +14,13 @@
  * shares its original's partition; everything downstream, the repartition
  * topic included, sees each transaction once.
  */
-import type { ItemInventory, ItemTransaction, StoreInventory, StoreSalesWindow } from '@eda/events';
+import {
+  TransactionType,
+  type ItemInventory,
+  type ItemTransaction,
+  type StoreInventory,
+  type StoreSalesWindow,
+} from '@eda/events';
 import {
   Consumed,
   Deduplicated,
@@ -142,7 +148,7 @@ export function buildInventoryTopology(options: InventoryTopologyOptions, serdes
     .to(topics.storeInventory, Produced.with(S, serdes.storeInventory));
 
   transactions
-    .filter((_storeId, tx) => tx.type === 'SALE')
+    .filter((_storeId, tx) => tx.type === TransactionType.SALE)
     .groupByKey(Grouped.with(S, serdes.itemTransaction))
     .windowedBy(TimeWindows.ofSizeAndGrace(options.salesWindowMs, options.salesGraceMs))
     .aggregate(

@@ -17,14 +17,9 @@ import {
 } from 'kafkajs';
 import { createConfluentKafka } from './confluent/confluent-kafka';
 import { KafkaClientConfig, toKafkaJsConfig } from './kafka-client-config';
+import type { KafkaLogSink } from './kafka-log-sink';
 
-/** The slice of a structured logger (pino, Nest's Logger) the kafkajs bridge needs. */
-export interface KafkaLogSink {
-  error(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-  info(fields: Record<string, unknown>, message: string): void;
-  debug(fields: Record<string, unknown>, message: string): void;
-}
+export type { KafkaLogSink } from './kafka-log-sink';
 
 /** Options of {@link createKafkaClient}. */
 export interface KafkaClientOptions {

@@ -3,7 +3,14 @@
  * bag of fields (broker, clientId, retry count, error); writing them as one
  * object keeps every field searchable in the JSON log line.
  */
-import type { KafkaLogSink } from './kafka-client-factory';
+
+/** The slice of a structured logger (pino, Nest's Logger) the kafkajs bridge needs. */
+export interface KafkaLogSink {
+  error(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+  debug(fields: Record<string, unknown>, message: string): void;
+}
 
 /**
  * The methods of a logger that take a structured message first, as a NestJS

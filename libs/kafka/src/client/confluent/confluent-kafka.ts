@@ -31,7 +31,7 @@ import {
 } from 'kafkajs';
 import type { KafkaClientConfig } from '../kafka-client-config';
 import { KafkaClientError } from '../kafka-errors';
-import type { KafkaLogSink } from '../kafka-client-factory';
+import type { KafkaLogSink } from '../kafka-log-sink';
 import { loadConfluentKafkaJs, type ConfluentKafkaInstance } from './confluent-loader';
 
 /** A kafkajs feature Confluent's client does not offer. Not retriable: change the call or use kafkajs. */
