@@ -81,12 +81,15 @@ export { TRACER_NAME } from './telemetry/tracing';
 export { KafkaStreams, type KeyQueryMetadata } from './runtime/kafka-streams';
 export { StreamsState, type StateListener } from './runtime/streams-state';
 export type { StreamsConfig, ProcessingGuarantee } from './runtime/streams-config';
-export type { DeserializationErrorPolicy, ProcessingErrorPolicy } from './processor/internals/stream-task';
+export type {
+  DeadLetterContext,
+  DeadLetterHeadersFn,
+  DeadLetterReason,
+  DeserializationErrorPolicy,
+  ProcessingErrorPolicy,
+} from './processor/error-handling';
 export {
   DeadLetterHeaders,
   MAX_MESSAGE_LENGTH as DEAD_LETTER_MAX_MESSAGE_LENGTH,
   MAX_STACKTRACE_LENGTH as DEAD_LETTER_MAX_STACKTRACE_LENGTH,
-  type DeadLetterContext,
-  type DeadLetterHeadersFn,
-  type DeadLetterReason,
 } from './processor/internals/dead-letter-queue';

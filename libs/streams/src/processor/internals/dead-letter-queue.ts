@@ -1,5 +1,8 @@
 import { RecordHeaders } from '../api';
+import type { DeadLetterContext, DeadLetterHeadersFn } from '../error-handling';
 import { OutgoingRecord } from './record-collector';
+
+export type { DeadLetterContext, DeadLetterHeadersFn, DeadLetterReason } from '../error-handling';
 
 /**
  * Dead-letter records, after KIP-1034 (Kafka Streams 4.x,
@@ -34,29 +37,6 @@ export const DeadLetterHeaders = Object.freeze({
 export const MAX_STACKTRACE_LENGTH = 8000;
 /** Messages are cut to this length, for the same reason. */
 export const MAX_MESSAGE_LENGTH = 4000;
-
-/** Why a record is dead-lettered: it could not be read, or processing it threw. */
-export type DeadLetterReason = 'deserialization' | 'processing';
-
-/** Everything known about a failed record; what {@link DeadLetterHeadersFn} receives. */
-export interface DeadLetterContext {
-  readonly reason: DeadLetterReason;
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-  readonly timestamp: number;
-  /** The error the serde or processor threw. */
-  readonly error: Error;
-  /** The task that failed to read or process the record, e.g. `0_1`. */
-  readonly taskId: string;
-}
-
-/**
- * Extra headers for a dead-letter record (e.g. an organisation's own failure
- * headers, so its replay tool reads this DLQ too). They are added after the
- * original and `__streams.errors.*` headers, and cannot replace the latter.
- */
-export type DeadLetterHeadersFn = (context: DeadLetterContext) => Record<string, string>;
 
 /** Where and how a task writes dead letters. */
 export interface DeadLetterQueue {

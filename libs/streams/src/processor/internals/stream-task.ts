@@ -21,11 +21,14 @@ import {
   StreamsLogger,
   StreamRecord,
 } from '../api';
+import type { DeserializationErrorPolicy, ProcessingErrorPolicy } from '../error-handling';
 import { asError, DeadLetterQueue, DeadLetterReason, deadLetterRecord } from './dead-letter-queue';
 import { ProcessorNode, RuntimeNode, SinkNode, SourceNode, TaskServices } from './processor-nodes';
 import { PunctuationQueue } from './punctuation-queue';
 import { RecordCollector } from './record-collector';
 import { SourceDef, SubtopologyDef } from './topology-layout';
+
+export type { DeserializationErrorPolicy, ProcessingErrorPolicy } from '../error-handling';
 
 const fireNow = (fire: () => void): void => fire();
 
@@ -39,22 +42,6 @@ export interface InputRecord {
   readonly timestamp: number;
   readonly headers: RecordHeaders;
 }
-
-/**
- * What to do with a record whose key or value cannot be deserialized (Kafka
- * Streams' `LogAndFail`/`LogAndContinue` handlers): `fail` the instance, skip
- * it and `continue` (counted in `streams.records.dropped`), or write it to the
- * dead-letter topic and continue (`dead-letter`, KIP-1034; counted in
- * `streams.records.dead_lettered`).
- */
-export type DeserializationErrorPolicy = 'fail' | 'continue' | 'dead-letter';
-
-/**
- * What to do when processing a record throws (KIP-1033's processing exception
- * handler): the same three choices. Errors marked `retriable`, and the
- * engine's fatal ones, always propagate: the runtime handles those itself.
- */
-export type ProcessingErrorPolicy = DeserializationErrorPolicy;
 
 /** What a task needs from whoever runs it (the runtime or the TopologyTestDriver). */
 export interface TaskEnvironment {
