@@ -59,12 +59,20 @@ interface Expected {
   readonly service: string;
   readonly name: string | ((name: string) => boolean);
   readonly children?: readonly Expected[];
+  /** The span's `span.kind` tag (`server`, `client`, `producer`, `consumer`), when it matters. */
+  readonly kind?: string;
 }
 
-const step = (service: string, name: Expected['name'], children: Expected[] = []): Expected => ({
+const step = (
+  service: string,
+  name: Expected['name'],
+  children: Expected[] = [],
+  kind?: string,
+): Expected => ({
   service,
   name,
   children,
+  ...(kind ? { kind } : {}),
 });
 
 const describeStep = (e: Expected) =>
@@ -72,6 +80,7 @@ const describeStep = (e: Expected) =>
 
 const matches = (span: JaegerSpan, e: Expected) =>
   span.service === e.service &&
+  (e.kind === undefined || tag(span, 'span.kind') === e.kind) &&
   (typeof e.name === 'string' ? span.operationName === e.name : e.name(span.operationName));
 
 const render = (spans: readonly JaegerSpan[]) =>
@@ -125,6 +134,7 @@ describe('one trace per input, from the MQ put or HTTP request to the SSE push (
   let jaeger: Jaeger;
   const apps: AppProcess[] = [];
   let simulator: AppProcess;
+  const aggregators: AppProcess[] = [];
   let bridge: AppProcess;
   let dashboard: AppProcess;
   let sse: AbortController | undefined;
@@ -178,14 +188,25 @@ describe('one trace per input, from the MQ put or HTTP request to the SSE push (
       STORE_SALES_TOPIC: topics.storeSales,
     };
     // Started one after another: four Node processes compiling at once on 2 cores take longer than in turn.
-    apps.push(
-      await startApp('inventory-aggregator', 'src/main.ts', {
-        ...common,
-        APPLICATION_ID: applicationId,
-        DEAD_LETTER_TOPIC: `${topics.items}.dlq`,
-        COMMIT_INTERVAL_MS: '300',
-      }),
-    );
+    // Two aggregator instances: an interactive query for a key the other one owns is forwarded (fetch).
+    const aggregatorEnv = (port: number) => ({
+      ...common,
+      APPLICATION_ID: applicationId,
+      APPLICATION_SERVER: `127.0.0.1:${port}`,
+      DEAD_LETTER_TOPIC: `${topics.items}.dlq`,
+      COMMIT_INTERVAL_MS: '300',
+    });
+    aggregators.push(await startApp('inventory-aggregator', 'src/main.ts', aggregatorEnv));
+    aggregators.push(await startApp('inventory-aggregator', 'src/main.ts', aggregatorEnv));
+    apps.push(...aggregators);
+    // Both RUNNING again after the second one joined (readiness is RUNNING).
+    for (const a of aggregators)
+      await waitFor(
+        `${a.url} ready after the rebalance`,
+        async () => ((await fetch(`${a.url}/health/ready`)).ok ? true : undefined),
+        120_000,
+        250,
+      );
     dashboard = await startApp('inventory-dashboard', 'src/main.ts', {
       ...common,
       ALERTS_TOPIC: topics.alerts,
@@ -402,5 +423,41 @@ describe('one trace per input, from the MQ put or HTTP request to the SSE push (
       name: 'simulation.batch',
     });
     await expectAggregatesToThePage(batch);
+  }, 240_000);
+
+  it('an interactive query forwarded to the instance that owns the key stays one trace (fetch is traced)', async () => {
+    // Asked of both instances: the one that does not own the key forwards it.
+    const storeId = uniqueName('trace-iq-store');
+    const asked = [];
+    for (const a of aggregators) {
+      const client = newIds();
+      await jaeger.exportSpan({
+        service: 'trace-e2e-http-client',
+        name: 'GET /api/stores/:storeId/inventory',
+        kind: 'CLIENT',
+        ...client,
+        attributes: { 'http.request.method': 'GET' },
+      });
+      const response = await fetch(`${a.url}/api/stores/${storeId}/inventory`, {
+        headers: { traceparent: `00-${client.traceId}-${client.spanId}-01` },
+      });
+      asked.push({ client, status: response.status });
+    }
+    expect(asked.map((a) => a.status)).toEqual([404, 404]);
+    const get = (name: string) => name.startsWith('GET');
+    // The non-owner: SERVER, then the forwarding fetch (CLIENT, undici), then the owner's SERVER span.
+    const forwarded = step('trace-e2e-http-client', 'GET /api/stores/:storeId/inventory', [
+      step(
+        'inventory-aggregator',
+        get,
+        [step('inventory-aggregator', get, [step('inventory-aggregator', get, [], 'server')], 'client')],
+        'server',
+      ),
+    ]);
+    await Promise.any(asked.map(({ client }) => walkTrace(client.traceId, forwarded))).catch(
+      (err: AggregateError) => {
+        throw err.errors[0] as Error;
+      },
+    );
   }, 240_000);
 });

@@ -33,11 +33,11 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `apps/<app>/<entry>` on a free port with `env`; resolves once `/health/ready` answers 200. */
+/** Starts `apps/<app>/<entry>` on a free port with `env` (or `env(port)`); resolves once `/health/ready` answers 200. */
 export async function startApp(
   app: string,
   entry: string,
-  env: Record<string, string>,
+  env: Record<string, string> | ((port: number) => Record<string, string>),
   { ipc = false, readyTimeoutMs = 120_000 } = {},
 ): Promise<AppProcess> {
   const port = await freePort();
@@ -50,7 +50,7 @@ export async function startApp(
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
-      ...env,
+      ...(typeof env === 'function' ? env(port) : env),
     },
     stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])],
   });
