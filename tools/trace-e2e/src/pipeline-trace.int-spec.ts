@@ -28,11 +28,17 @@
  *              └─ sse push store                      inventory-dashboard
  * T_agg' aggregate item-stock  ⇢ links to `process <repartition>`
  *        └─ send <item.inventory> └─ process <item.inventory> └─ sse push item
+ *
+ * T_iq   GET /api/stores/:storeId/inventory          trace-e2e-http-client (CLIENT)
+ *        └─ GET (SERVER)                              inventory-aggregator (the instance asked)
+ *           └─ GET (CLIENT, fetch)                    inventory-aggregator (forwarding, undici)
+ *              └─ GET (SERVER)                        inventory-aggregator (the owner of the key)
  * ```
  *
  * Removing the propagation at any one hop (the bridge's MQ → header copy, the
  * kafkajs send span's parent, the streams sink's header, a link, the push
- * span's parent) leaves one of these steps unfound, and the test fails naming it.
+ * span's parent, the fetch instrumentation) leaves one of these steps unfound,
+ * and the test fails naming it.
  */
 import { randomUUID } from 'node:crypto';
 import { createSchemaRegistryClient, inventorySchemas, registryConfigFromEnv } from '@eda/events';
