@@ -16,6 +16,7 @@ import {
   parseAccess,
 } from './policies/kafka-access-policy';
 import { repositoryAccessOf } from './access/app-access';
+import { checkApicurioKafkaSettings } from './access/apicurio-settings-check';
 import { checkAppKafkaUsage } from './policies/app-kafka-usage-policy';
 import { checkApplications } from './policies/application-policy';
 import { checkEnvDiff } from './policies/env-diff-policy';
@@ -89,6 +90,7 @@ export function applyPolicies(root: string, rendered: readonly RenderedSet[]): V
       sets: rendered,
       accessOf: repositoryAccessOf(root),
     }),
+    ...checkApicurioKafkaSettings(rendered),
     ...checkSyncWaves(rendered),
     ...checkVersions(versions, rendered),
     ...checkEnvDiff(rendered),
