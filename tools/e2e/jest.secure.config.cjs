@@ -1,5 +1,5 @@
 // The secure end-to-end suite (*.secure-spec.ts): starts its own secure native
-// stack (EDA_STACK_SECURE=1, ports EDA_SECURE_E2E_PORT_PREFIX, default 29xxx),
+// stack (EDA_STACK_SECURE=1, ports EDA_SECURE_E2E_PORT_PREFIX, default 27xxx),
 // so it is not part of `npm test`. Run it with
 //   npx jest -c tools/e2e/jest.secure.config.cjs
 // (.ci/run has a block of its own for it).

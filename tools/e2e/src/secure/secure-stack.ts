@@ -20,9 +20,9 @@ import {
 /** The repository root. */
 export const ROOT = resolve(__dirname, '..', '..', '..', '..');
 
-/** Ports and dir of the secure stack (EDA_SECURE_E2E_PORT_PREFIX, default 29: 29092, 29093, 29081, 29000). */
+/** Ports and dir of the secure stack (EDA_SECURE_E2E_PORT_PREFIX, default 27: 27092, 27093, 27081, 27000). */
 export function secureStackSettings(env: NodeJS.ProcessEnv = process.env) {
-  const prefix = env['EDA_SECURE_E2E_PORT_PREFIX'] || '29';
+  const prefix = env['EDA_SECURE_E2E_PORT_PREFIX'] || '27';
   if (!/^[1-5]\d$/.test(prefix))
     throw new Error(`EDA_SECURE_E2E_PORT_PREFIX must be two digits, got "${prefix}"`);
   return {
