@@ -38,6 +38,7 @@ describe('aggregator streams metrics on /metrics (real stack)', () => {
     storeSales: '',
   };
   let instance: AggregatorInstance;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     topics.items = await context.createTopic('items', { partitions: 2 });
@@ -53,7 +54,7 @@ describe('aggregator streams metrics on /metrics (real stack)', () => {
     ] as const) {
       await registry.register(`${topic}-value`, JSON.stringify(schema));
     }
-    instance = startAggregator(await freePort(), {
+    env = {
       APPLICATION_ID: applicationId,
       ITEMS_TOPIC: topics.items,
       ITEM_INVENTORY_TOPIC: topics.itemInventory,
@@ -61,7 +62,8 @@ describe('aggregator streams metrics on /metrics (real stack)', () => {
       STORE_SALES_TOPIC: topics.storeSales,
       DESERIALIZATION_ERRORS: 'continue',
       START_RETRY_MS: '1000',
-    });
+    };
+    instance = startAggregator(await freePort(), env);
     await waitUntilReady(instance);
   }, 180_000);
 
@@ -155,5 +157,20 @@ describe('aggregator streams metrics on /metrics (real stack)', () => {
     expect(samples(text, 'aggregator_event_to_queryable_seconds_sum')[0]?.value).toBeGreaterThanOrEqual(0);
     const buckets = samples(text, 'aggregator_streams_commit_duration_seconds_bucket');
     expect(buckets.at(-1)).toMatchObject({ labels: '{le="+Inf"}' });
+  }, 180_000);
+
+  it('a restarted instance reports how long its tasks took to restore, and how many records', async () => {
+    // SIGKILL: no clean close, no checkpoint, so the new instance replays the changelogs the burst filled.
+    instance.process.kill('SIGKILL');
+    await exited(instance.process);
+    instance = startAggregator(await freePort(), env);
+    await waitUntilReady(instance);
+    const text = await page();
+    expect(samples(text, 'aggregator_streams_restore_records_total')[0]?.value).toBeGreaterThan(0);
+    const restores = samples(text, 'aggregator_streams_restore_duration_seconds_count')[0]?.value ?? 0;
+    // One observation per task that replayed a changelog (the four tasks here have stores).
+    expect(restores).toBeGreaterThanOrEqual(1);
+    expect(restores).toBeLessThanOrEqual(4);
+    expect(samples(text, 'aggregator_streams_restore_duration_seconds_sum')[0]?.value).toBeGreaterThan(0);
   }, 180_000);
 });
