@@ -141,7 +141,10 @@ export class InventoryStreams implements OnApplicationBootstrap, OnApplicationSh
 
   /** How far behind its input each local task is (see `StreamsLag`). */
   taskLag(): Promise<TaskLag[]> {
-    this.lag ??= new StreamsLag(createKafkaClient(this.kafkaSettings), this.settings.applicationId);
+    this.lag ??= new StreamsLag(
+      createKafkaClient(this.kafkaSettings, { logger: kafkaLogSinkFrom(this.logger) }),
+      this.settings.applicationId,
+    );
     return this.lag.read(this.taskInputs());
   }
 
