@@ -14,6 +14,8 @@
 # `admin`. Users and ACLs come from the KafkaUser files Strimzi applies
 # (gitops/platform/kafka-cluster/kafkausers/, tools/stack/secure-users.ts);
 # passwords are made once per stack dir, in <stack dir>/secure/credentials.json.
+# EDA_STACK_KAFKA_USERS names another folder of KafkaUser files (edited ACLs); every
+# `up` re-applies them to the running broker.
 # Apicurio then connects as `apicurio-registry`. Use a stack dir of its own:
 # a dir formatted in one mode refuses to start in the other.
 #
@@ -34,6 +36,8 @@ REGISTRY_PORT="${EDA_REGISTRY_PORT:-8081}"
 REGISTRY_MANAGEMENT_PORT="${EDA_REGISTRY_MANAGEMENT_PORT:-9000}"
 READY_TIMEOUT="${EDA_STACK_TIMEOUT:-120}"
 SECURE="${EDA_STACK_SECURE:-0}"
+# Secure mode's users and ACLs: the KafkaUser files Strimzi applies (another folder to try edited ones).
+KAFKA_USERS_DIR="${EDA_STACK_KAFKA_USERS:-$root/gitops/platform/kafka-cluster/kafkausers}"
 CACHE_DIR="${EDA_STACK_CACHE:-$HOME/.cache/eda-stack}"
 MVN=(mvn -B -q -ntp)
 
@@ -191,7 +195,7 @@ kafka_ready() { port_open "$KAFKA_PORT" && grep -q "Kafka Server started" "$(log
 
 # name=password lines of the admin and every KafkaUser (secure mode).
 secure_credentials() {
-  "$root/node_modules/.bin/tsx" "$here/secure-users.ts" credentials --dir "$STACK_DIR"
+  "$root/node_modules/.bin/tsx" "$here/secure-users.ts" credentials --dir "$STACK_DIR" --users "$KAFKA_USERS_DIR"
 }
 
 secure_password() { secure_credentials | awk -F= -v u="$1" '$1 == u { sub(/^[^=]*=/, ""); print; exit }'; }
@@ -332,11 +336,14 @@ kafka_up() {
   start_process kafka "$KAFKA_PORT" java "${java_opts[@]}" -cp "$cp" kafka.Kafka "$props"
   wait_ready kafka kafka_ready
   log "kafka ready (pid $(running_pid kafka))"
-  if [ "$SECURE" = 1 ]; then
-    secure_add_new_users "$cp"
-    "$root/node_modules/.bin/tsx" "$here/secure-users.ts" apply --dir "$STACK_DIR" --bootstrap "127.0.0.1:$KAFKA_PORT" \
-      || die "could not apply the KafkaUser ACLs"
-  fi
+}
+
+# Secure mode: credentials of new KafkaUsers, then every KafkaUser's ACLs exactly
+# as its file says; on every `up`, so an edited KafkaUser takes effect on a running broker.
+secure_users_up() {
+  secure_add_new_users "$(kafka_classpath)"
+  "$root/node_modules/.bin/tsx" "$here/secure-users.ts" apply --dir "$STACK_DIR" --bootstrap "127.0.0.1:$KAFKA_PORT" \
+    --users "$KAFKA_USERS_DIR" || die "could not apply the KafkaUser ACLs of $KAFKA_USERS_DIR"
 }
 
 # ---------------------------------------------------------------- registry
@@ -400,6 +407,7 @@ cmd_up() {
   if [ "$SECURE" = 1 ]; then
     [ -d "$root/node_modules/kafkajs" ] || die "secure mode needs node_modules (npm ci): users and ACLs are applied with kafkajs"
     kafka_up
+    secure_users_up
     # The registry may not create its topics: create them (as the admin) before it starts.
     local admin_env=(KAFKA_SASL_MECHANISM=scram-sha-512 KAFKA_SASL_USERNAME=admin "KAFKA_SASL_PASSWORD=$(secure_password admin)")
     local catalog attempt

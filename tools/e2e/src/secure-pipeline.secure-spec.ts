@@ -333,4 +333,21 @@ describe('the pipeline on the secure stack, each component under its own princip
       await stack.applyAcls(stack.kafkaUsers());
     }
   });
+
+  it('keeps the registry from starting without its DescribeConfigs on the journal (issue 14, item 2)', async () => {
+    const mark = stack.logMark();
+    try {
+      const failure = stack.restartRegistryWithout(
+        'apicurio-registry',
+        'kafkasql-journal',
+        'DescribeConfigs',
+      );
+      expect(failure).toMatch(/registry exited during start-up/);
+      expect(describeDenials(stack.deniedSince(mark))).toMatch(
+        /User:apicurio-registry was denied DESCRIBE_CONFIGS on Topic:LITERAL:kafkasql-journal/,
+      );
+    } finally {
+      await stack.applyAcls(stack.kafkaUsers());
+    }
+  });
 });

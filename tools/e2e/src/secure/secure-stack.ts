@@ -6,7 +6,18 @@
  * typed denials (principal, operation, resource).
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import {
@@ -62,6 +73,15 @@ export class AclDeniedError extends Error {
   ) {
     super(`${context}: the broker denied what the KafkaUser ACLs do not grant:\n${describeDenials(denials)}`);
     this.name = 'AclDeniedError';
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -138,11 +158,8 @@ export class SecureStack {
     return loadKafkaUsers(join(ROOT, KAFKA_USERS_DIR));
   }
 
-  /**
-   * The KafkaUsers with one line of one file removed: the `operation` item
-   * under the ACL whose resource is `resource`, in `user`'s file.
-   */
-  kafkaUsersWithout(user: string, resource: string, operation: string): StackUser[] {
+  /** `user`'s KafkaUser file without one line: the `operation` item under the ACL on `resource`. */
+  private fileWithout(user: string, resource: string, operation: string): { file: string; text: string } {
     const file = join(ROOT, KAFKA_USERS_DIR, `${user}.yaml`);
     const lines = readFileSync(file, 'utf8').split('\n');
     const at = lines.findIndex((l) => l.trim() === `name: ${resource}`);
@@ -151,8 +168,39 @@ export class SecureStack {
     if (at < 0 || op < 0 || (next >= 0 && op > next))
       throw new Error(`${file} has no "${operation}" line under ${resource}`);
     lines.splice(op, 1);
-    const edited = parseKafkaUsers(lines.join('\n'), `${file} (line ${op + 1} removed)`);
-    return [...this.kafkaUsers().filter((u) => u.name !== user), ...edited];
+    return { file: `${file} (line ${op + 1} removed)`, text: lines.join('\n') };
+  }
+
+  /** The KafkaUsers with one line of one file removed (see {@link fileWithout}). */
+  kafkaUsersWithout(user: string, resource: string, operation: string): StackUser[] {
+    const { file, text } = this.fileWithout(user, resource, operation);
+    return [...this.kafkaUsers().filter((u) => u.name !== user), ...parseKafkaUsers(text, file)];
+  }
+
+  /**
+   * Stops the registry and runs `stack.sh up` again with the KafkaUser files
+   * minus one line (EDA_STACK_KAFKA_USERS), so the registry starts under those
+   * ACLs. Returns the error `up` failed with, or undefined when it came up.
+   */
+  restartRegistryWithout(user: string, resource: string, operation: string): string | undefined {
+    const dir = mkdtempSync(join(tmpdir(), 'eda-kafkausers-'));
+    try {
+      cpSync(join(ROOT, KAFKA_USERS_DIR), dir, { recursive: true });
+      writeFileSync(join(dir, `${user}.yaml`), this.fileWithout(user, resource, operation).text);
+      const pid = Number(readFileSync(join(this.settings.dir, 'registry.pid'), 'utf8'));
+      process.kill(pid, 'SIGTERM');
+      // Gone before `up` checks its ports (it refuses a port held by a process it did not start).
+      for (let i = 0; i < 120 && alive(pid); i++) spawnSync('sleep', ['0.5']);
+      const r = spawnSync('bash', ['tools/stack/stack.sh', 'up'], {
+        cwd: ROOT,
+        env: { ...this.stackEnv(), EDA_STACK_KAFKA_USERS: dir, EDA_STACK_TIMEOUT: '90' },
+        encoding: 'utf8',
+        timeout: 180_000,
+      });
+      return r.status === 0 ? undefined : `${r.stderr}`;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   /** Makes the broker's ACLs exactly those of `users`. */
