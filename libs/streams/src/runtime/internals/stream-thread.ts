@@ -150,7 +150,15 @@ export class StreamThread {
       ]),
     );
     await this.producer?.connect();
-    const { GROUP_JOIN, REBALANCING, CRASH, HEARTBEAT } = this.consumer.events;
+    const { GROUP_JOIN, REBALANCING, CRASH, HEARTBEAT, START_BATCH_PROCESS } = this.consumer.events;
+    // A fetch of only transaction markers or aborted records: kafkajs skips the batch callback.
+    this.consumer.on(START_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize !== 0 || this.stopped) return;
+      const { topic, partition, firstOffset, lastOffset } = payload;
+      void this.serial(async () =>
+        this.tasks.skipFilteredFetch(topic, partition, Number(firstOffset), Number(lastOffset)),
+      );
+    });
     this.consumer.on(GROUP_JOIN, ({ payload }) => {
       const { generationId } = payload as { generationId?: number };
       this.joined = {

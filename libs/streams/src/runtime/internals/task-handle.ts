@@ -17,6 +17,12 @@ export interface FetchedBatch {
   readonly topic: string;
   readonly partition: number;
   readonly messages: ReadonlyArray<Pick<KafkaMessage, 'offset' | 'key' | 'value' | 'timestamp' | 'headers'>>;
+  /**
+   * The last offset the fetch covered, filtered records included (kafkajs'
+   * `Batch.lastOffset()`): transaction markers and aborted records after the
+   * last message are not delivered, but the position must move past them.
+   */
+  lastOffset?(): string;
 }
 
 /** The kafkajs batch callbacks the loop needs. */

@@ -146,6 +146,7 @@ export class TaskManager {
       unresolved = undefined;
     };
     if (!control.isRunning() || control.isStale()) return;
+    let completed = false;
     try {
       for (const m of batch.messages) {
         if (handle.closed) break;
@@ -166,12 +167,39 @@ export class TaskManager {
         if (this.outputFull(handle)) {
           settle();
           await this.relieve(handle);
-          if (!control.isRunning() || control.isStale()) break;
+          if (!control.isRunning() || control.isStale()) return;
         }
       }
+      completed = !handle.closed;
     } finally {
       settle();
     }
+    // Past what kafkajs filtered out after the last message (a transaction's commit marker, aborted
+    // records), as Java's consumer position is: else the committed offset stays one short of the end
+    // after every upstream transaction, and lag never reaches zero under exactly-once.
+    const last = completed ? batch.lastOffset?.() : undefined;
+    if (last !== undefined) this.skipFiltered(handle, topic, position, Number(last));
+  }
+
+  /**
+   * A fetch whose records kafkajs filtered out entirely (only transaction
+   * markers or aborted records) never reaches the batch callback; the thread
+   * passes it here. Skipped only when it starts exactly at the task's
+   * position: a stale fetch from before a seek must not move it.
+   */
+  skipFilteredFetch(topic: string, partition: number, firstOffset: number, lastOffset: number): void {
+    const id = this.taskIdFor(topic, partition);
+    const handle = id === undefined ? undefined : this.handles.get(id);
+    if (!handle || !handle.running || handle.closed || handle.revoked) return;
+    if (handle.positions.get(topic) !== firstOffset) return;
+    this.skipFiltered(handle, topic, firstOffset, lastOffset);
+  }
+
+  /** Moves `handle`'s position and consumed offset on `topic` from `position` to after `last`. */
+  private skipFiltered(handle: TaskHandle, topic: string, position: number, last: number): void {
+    if (!(last >= position) || handle.positions.get(topic) !== position) return;
+    handle.positions.set(topic, last + 1);
+    handle.task.consumedOffsets.set(topic, last + 1);
   }
 
   /**

@@ -614,6 +614,43 @@ describe('TaskManager recovery from commit failures', () => {
   });
 });
 
+describe('TaskManager past records kafkajs filters out (transaction markers, aborted records)', () => {
+  it('exactly_once_v2: commits past a trailing commit marker and past a fetch of markers only, never past a gap', async () => {
+    const { cluster, manager, current } = harness('exactly_once_v2');
+    await manager.assign(new Set([TASK]));
+    const handle = await current();
+    const run = (from: number, to: number, lastOffset: number) =>
+      manager.processBatch(
+        handle,
+        {
+          topic: REPARTITION,
+          partition: 0,
+          messages: Array.from({ length: to - from }, (_, i) => ({
+            offset: String(from + i),
+            key: Buffer.from('k0'),
+            value: Buffer.from('1'),
+            timestamp: String(1_000 + from + i),
+            headers: {},
+          })),
+          lastOffset: () => String(lastOffset),
+        },
+        { resolveOffset: () => undefined, isRunning: () => true, isStale: () => false },
+      );
+    // Records 0-5, then the upstream transaction's commit marker at 6 (delivered in the same fetch).
+    await run(0, 6, 6);
+    await manager.commitAll();
+    expect(cluster.offsets.get(REPARTITION)).toBe(7);
+
+    // A fetch of only a marker at 7: kafkajs calls no batch callback; the thread passes it on.
+    manager.skipFilteredFetch(REPARTITION, 0, 7, 7);
+    // A stale fetch (from before a seek) that does not start at the position moves nothing.
+    manager.skipFilteredFetch(REPARTITION, 0, 3, 9);
+    await manager.commitAll();
+    expect(cluster.offsets.get(REPARTITION)).toBe(8);
+    expect(handle.positions.get(REPARTITION)).toBe(8);
+  });
+});
+
 describe('TaskManager on revocation (kafkajs has no onPartitionsRevoked)', () => {
   it('exactly_once_v2: a revoked task commits its open transaction before it closes, and is not revived', async () => {
     const { cluster, manager, fatal, current, process } = harness('exactly_once_v2');
