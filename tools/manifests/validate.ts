@@ -5,10 +5,13 @@
  * applies the policies in src/policies, and checks that the Kafka ACLs are
  * what `npm run acl:generate` writes. Exits 1 on any finding.
  *
- * Needs helm, kustomize and kubeconform: tools/manifests/install-tools.sh.
+ * Needs helm, kustomize, kubeconform and actionlint: tools/manifests/install-tools.sh.
+ * With kube-apiserver, kubectl and etcd (tools/manifests/install-apiserver.sh)
+ * it also dry-runs every rendered set against a real API server
+ * (EDA_DRY_RUN=off|auto|required, default auto).
  */
 import { resolve } from 'node:path';
-import { passed, validateRepository } from './src/validate-repository';
+import { dryRunMode, passed, validateRepository } from './src/validate-repository';
 import { ToolchainMissingError } from './src/toolchain';
 import { describeDrift, findDrift } from './src/access/drift';
 import { generatedFiles } from './src/access/generated-files';
@@ -17,7 +20,7 @@ async function main(): Promise<number> {
   const root = resolve(__dirname, '..', '..');
   let report;
   try {
-    report = validateRepository(root);
+    report = validateRepository(root, { dryRun: dryRunMode() });
   } catch (e) {
     if (e instanceof ToolchainMissingError) {
       console.error(`validate:manifests: ${e.message}`);
@@ -34,6 +37,7 @@ async function main(): Promise<number> {
     `kubeconform (${report.schemas.offline ? 'offline schemas' : 'remote schemas'}): ` +
       `${s.valid} valid, ${s.invalid} invalid, ${s.errors} errors, ${s.skipped} skipped`,
   );
+  console.log(`server-side dry run: ${report.dryRun.note}`);
   for (const e of report.renderErrors) console.error(`RENDER  ${e}`);
   for (const f of report.schemas.findings)
     console.error(`SCHEMA  ${f.source}: ${f.kind} ${f.name} ${f.status}: ${f.message}`);

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RenderedSet, Violation } from './manifest';
-import { validateSchemas, SchemaReport } from './kubeconform';
+import { offlineSchemaDir, validateSchemas, SchemaReport } from './kubeconform';
 import { buildOverlay, discoverCharts, discoverOverlays, lintChart, renderChart, Renderer } from './render';
 import {
   ACCESS_FILE,
@@ -30,6 +30,7 @@ import { checkVersions, STACK_VERSIONS_FILE, stackVersions } from './policies/ve
 import { checkWorkloads } from './policies/workload-policy';
 import { locateToolchain, ToolFailedError } from './toolchain';
 import { checkWorkflows } from './workflows';
+import { DryRunSetupError, dryRunApply, locateApiServer } from './dry-run';
 
 /** Everything rendered, and everything wrong with it. */
 export interface ValidationReport {
@@ -39,6 +40,22 @@ export interface ValidationReport {
   readonly renderErrors: readonly string[];
   readonly schemas: SchemaReport;
   readonly violations: readonly Violation[];
+  /** Whether the server-side dry run ran, and if not, why. */
+  readonly dryRun: { readonly ran: boolean; readonly note: string };
+}
+
+/**
+ * The server-side dry run (src/dry-run.ts): `off`, `auto` (when
+ * install-apiserver.sh's binaries are there) or `required` (fail without
+ * them; CI). From EDA_DRY_RUN; the CLI defaults to `auto`.
+ */
+export type DryRunMode = 'off' | 'auto' | 'required';
+
+export function dryRunMode(env: NodeJS.ProcessEnv = process.env, fallback: DryRunMode = 'auto'): DryRunMode {
+  const value = env['EDA_DRY_RUN'];
+  if (value === undefined || value === '') return fallback;
+  if (value === 'off' || value === 'auto' || value === 'required') return value;
+  throw new Error(`EDA_DRY_RUN must be off, auto or required, not "${value}"`);
 }
 
 /** Renders everything; failures are collected rather than thrown, so one run reports them all. */
@@ -105,18 +122,59 @@ export function applyPolicies(root: string, rendered: readonly RenderedSet[]): V
 }
 
 /** The full check. Throws ToolchainMissingError when helm, kustomize or kubeconform is missing. */
-export function validateRepository(root: string): ValidationReport {
+export function validateRepository(root: string, options: { dryRun?: DryRunMode } = {}): ValidationReport {
   const tools = locateToolchain();
   const { linted, rendered, errors } = renderRepository({ root, tools });
   const schemas = validateSchemas(tools.kubeconform, root, rendered);
+  const dryRun = runDryRun(root, rendered, options.dryRun ?? 'off');
   return {
     lintedCharts: linted,
     rendered,
-    renderErrors: errors,
+    renderErrors: [...errors, ...dryRun.errors],
     schemas,
     // The GitHub workflows that build the images and propose releases (actionlint).
-    violations: [...applyPolicies(root, rendered), ...checkWorkflows(tools.actionlint, root)],
+    violations: [
+      ...applyPolicies(root, rendered),
+      ...checkWorkflows(tools.actionlint, root),
+      ...dryRun.violations,
+    ],
+    dryRun: { ran: dryRun.ran, note: dryRun.note },
   };
+}
+
+function runDryRun(
+  root: string,
+  rendered: readonly RenderedSet[],
+  mode: DryRunMode,
+): { ran: boolean; note: string; errors: string[]; violations: Violation[] } {
+  const none = { errors: [] as string[], violations: [] as Violation[] };
+  if (mode === 'off') return { ran: false, note: 'off (EDA_DRY_RUN=off)', ...none };
+  const apiServer = locateApiServer();
+  if (!apiServer) {
+    const missing = 'kube-apiserver, kubectl or etcd not found; run tools/manifests/install-apiserver.sh';
+    return mode === 'required'
+      ? {
+          ran: false,
+          note: 'required but missing',
+          errors: [`server-side dry run: ${missing}`],
+          violations: [],
+        }
+      : { ran: false, note: `skipped: ${missing}`, ...none };
+  }
+  const started = Date.now();
+  try {
+    const violations = dryRunApply(apiServer, rendered, offlineSchemaDir(root));
+    return {
+      ran: true,
+      note: `${rendered.length} sets applied with --dry-run=server in ${Math.round((Date.now() - started) / 1000)} s`,
+      errors: [],
+      violations,
+    };
+  } catch (e) {
+    if (e instanceof DryRunSetupError)
+      return { ran: false, note: 'failed', errors: [`server-side dry run: ${e.message}`], violations: [] };
+    throw e;
+  }
 }
 
 /** True when nothing at all is wrong. */
