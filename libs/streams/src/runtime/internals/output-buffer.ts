@@ -4,15 +4,14 @@ import { OutgoingRecord, RecordCollector } from '../../processor/internals/recor
 /**
  * Most messages of one topic in one produce request (one `sendBatch` call).
  *
- * kafkajs 2.2.4 splits a request's messages by partition in
- * `producer/groupMessagesPerPartition.js` with `[...current, message]` for
- * every message: a request carrying m messages of one topic costs O(m^2)
- * copies before a byte is sent. A buffer drained as one request made the
- * engine quadratic in the size of a fetched batch (60k records: ~10 s of
- * copying per run). Capping m makes that cost O(m * cap) overall; at 1000 the
- * grouping costs about as much as encoding, and the extra round trips are few.
+ * kafkajs 2.2.4 split a request's messages by partition with
+ * `[...current, message]` for every message, O(m^2) in the messages of one
+ * topic per request (60k records: ~10 s of copying), so this cap was 1000.
+ * patches/kafkajs+2.2.4.patch makes that grouping linear, and the cap is now
+ * loose: the byte cap below usually ends a request first. Fewer, larger
+ * requests mean fewer round trips, which the engine waits for in turn.
  */
-export const MAX_MESSAGES_PER_TOPIC_PER_REQUEST = 1000;
+export const MAX_MESSAGES_PER_TOPIC_PER_REQUEST = 10_000;
 
 /**
  * Most bytes (keys, values and headers, uncompressed) of one topic in one
