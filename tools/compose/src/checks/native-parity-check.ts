@@ -27,10 +27,25 @@ export const TOPOLOGY_REGISTRY_SETTINGS = new Set([
   'QUARKUS_MANAGEMENT_PORT',
 ]);
 
-/** The broker properties the native stack writes, from the heredoc in kafka_config(). */
+/**
+ * The broker properties the native stack writes in its default (plaintext)
+ * mode: the heredocs of kafka_config(), and the first heredoc of
+ * kafka_listener_config() (its plaintext branch; EDA_STACK_SECURE=1 has no
+ * compose counterpart).
+ */
 export function nativeBrokerProperties(stackScript: string): Map<string, string> {
-  const body = /cat >"\$dir\/server\.properties" <<EOF\n([\s\S]*?)\nEOF/.exec(stackScript)?.[1];
-  if (body === undefined) throw new Error(`${STACK_SCRIPT}: the server.properties heredoc was not found`);
+  const functionBody = (name: string) =>
+    new RegExp(`\\n${name}\\(\\) \\{\\n([\\s\\S]*?)\\n\\}\\n`).exec(stackScript)?.[1];
+  const heredocs = (body: string) => [...body.matchAll(/<<EOF\n([\s\S]*?)\nEOF/g)].map((m) => m[1] as string);
+  const config = functionBody('kafka_config');
+  const listeners = functionBody('kafka_listener_config');
+  const plaintext = listeners === undefined ? undefined : heredocs(listeners)[0];
+  if (config === undefined || plaintext === undefined || heredocs(config).length === 0) {
+    throw new Error(
+      `${STACK_SCRIPT}: the server.properties heredocs (kafka_config, kafka_listener_config) were not found`,
+    );
+  }
+  const body = [plaintext, ...heredocs(config)].join('\n');
   const props = new Map<string, string>();
   for (const line of body.split('\n')) {
     const m = /^([a-z][a-z0-9._-]*)=(.*)$/.exec(line.trim());
@@ -45,13 +60,15 @@ export function kafkaImageVariable(property: string): string {
   return `KAFKA_${property.replace(/[._-]/g, (c) => escapes[c] ?? c).toUpperCase()}`;
 }
 
-/** The registry settings the native stack passes (VAR=value lines before start_process registry). */
+/** The registry settings the native stack passes in its default mode (VAR=value lines before start_process registry). */
 export function nativeRegistrySettings(stackScript: string): Map<string, string> {
   const block = /registry_up\(\) \{([\s\S]*?)start_process registry/.exec(stackScript)?.[1];
   if (block === undefined)
     throw new Error(`${STACK_SCRIPT}: registry_up's start_process registry was not found`);
+  // The secure mode's settings (EDA_STACK_SECURE=1) have no compose counterpart.
+  const plaintext = block.replace(/\n(\s*)if \[ "\$SECURE" = 1 \]; then\n[\s\S]*?\n\1fi\n/g, '\n');
   const settings = new Map<string, string>();
-  for (const m of block.matchAll(/^\s*((?:APICURIO|QUARKUS)_[A-Z0-9_]+)=("[^"]*"|\S+)/gm)) {
+  for (const m of plaintext.matchAll(/^\s*((?:APICURIO|QUARKUS)_[A-Z0-9_]+)=("[^"]*"|\S+)/gm)) {
     settings.set(m[1] as string, (m[2] as string).replace(/^"|"$/g, ''));
   }
   return settings;
