@@ -174,8 +174,8 @@ export class StreamsMetrics {
     );
     this.commitFailures = counter(
       'streams.commit.failures',
-      'Exactly-once transactions aborted (the task reprocesses from its last commit)',
-      '{transaction}',
+      'Commits that failed: a transaction aborted (exactly-once) or output or offsets not written (at-least-once); the tasks reprocess from their last commit',
+      '{commit}',
     );
     this.commitDuration = new LocalHistogram(
       meter.createHistogram('streams.commit.duration', {
@@ -211,10 +211,7 @@ export class StreamsMetrics {
     return {
       metrics,
       commit: () => held.forEach((c) => c.commit()),
-      discard: () => {
-        held.forEach((c) => c.discard());
-        this.commitFailures.add(1);
-      },
+      discard: () => held.forEach((c) => c.discard()),
     };
   }
 

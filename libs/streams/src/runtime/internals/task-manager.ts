@@ -214,6 +214,7 @@ export class TaskManager {
       for (const topicMessages of requests) await this.producer?.sendBatch({ topicMessages, acks: -1 });
       return true;
     } catch (err) {
+      this.deps.metrics.commitFailures.add(1);
       if (!isRecoverable(err)) throw err;
       if (needsNewProducer(err) && this.deps.replaceProducer)
         this.producer = await this.deps.replaceProducer();
@@ -450,6 +451,7 @@ export class TaskManager {
       for (const [topic, offset] of handle.task.consumedOffsets) handle.committed.set(topic, offset);
       handle.failingSince = undefined;
     } catch (err) {
+      this.deps.metrics.commitFailures.add(1);
       // Fenced or corrupted: state and output since the last commit are void. Revive from the changelog.
       // Fatal (or retriable for longer than TASK_TIMEOUT_MS): close the task first, so nothing (e.g. the
       // shutdown's final commit) reuses its failed producer, then fail the instance.
@@ -484,6 +486,7 @@ export class TaskManager {
         for (const [topic, offset] of h.task.consumedOffsets) h.committed.set(topic, offset);
     } catch {
       // A rebalance is under way: the group will hand these partitions out again; at-least-once allows the replay.
+      this.deps.metrics.commitFailures.add(1);
     }
   }
 }

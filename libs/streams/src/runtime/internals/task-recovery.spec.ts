@@ -315,6 +315,7 @@ describe('TaskManager recovery from commit failures', () => {
     await manager.commitAll(); // does not throw: the task is revived
 
     expect(fatal).toEqual([]);
+    expect(metrics.snapshot()['streams.commit.failures']).toBe(1);
     expect(first.closed).toBe(true);
     expect(first.txn?.state).toBe('CLOSED');
     const revived = await current();
@@ -492,17 +493,19 @@ describe('TaskManager recovery from commit failures', () => {
   });
 
   it('at_least_once: a retriable send failure rewinds to the committed offsets and reprocesses', async () => {
-    const { cluster, manager, fatal, current, process, sums } = harness('at_least_once');
+    const { cluster, manager, fatal, current, process, sums, metrics } = harness('at_least_once');
     await manager.assign(new Set([TASK]));
     const first = await current();
     await process(first, 0, 6);
     await manager.commitAll();
     expect(cluster.offsets.get(REPARTITION)).toBe(6);
+    expect(metrics.snapshot()['streams.commit.failures']).toBe(0);
 
     await process(first, 6, 12);
     cluster.faults.push({ step: 'sendBatch', error: protocolError('NOT_LEADER_OR_FOLLOWER', true) });
     await manager.commitAll();
     expect(fatal).toEqual([]);
+    expect(metrics.snapshot()['streams.commit.failures']).toBe(1);
     expect(first.closed).toBe(true);
     expect(cluster.offsets.get(REPARTITION)).toBe(6); // offsets were not committed past lost output
     const revived = await current();
