@@ -342,7 +342,9 @@ describe('the pipeline on the secure stack, each component under its own princip
         'kafkasql-journal',
         'DescribeConfigs',
       );
-      expect(failure).toMatch(/registry exited during start-up/);
+      // It either exits or never becomes ready (under load it was seen answering 500 for the whole
+      // timeout): both are the defect. The broker's denial below names the cause.
+      expect(failure).toMatch(/registry (exited during start-up|was not ready after \d+s)/);
       expect(describeDenials(stack.deniedSince(mark))).toMatch(
         /User:apicurio-registry was denied DESCRIBE_CONFIGS on Topic:LITERAL:kafkasql-journal/,
       );
