@@ -132,14 +132,25 @@ describe('docker compose up (default profile), through the published ports', () 
     );
     expect(image.Config.User).toBe('1000:1000');
     expect(image.Config.Healthcheck?.Test.join(' ')).toContain('/health/ready');
-    const started = compose.compose(
-      ['--profile', 'mq', 'run', '--rm', '--no-deps', '-T', 'mq-bridge'],
-      120_000,
-    );
-    await expect(started).rejects.toMatchObject({
-      exitCode: 1,
-      output: expect.stringMatching(/IBM MQ C client not found/),
-    });
+    // `run` creates the mq profile's named volumes too (mq-data); they are removed again, so the
+    // project's `down -v` below (default profile) still leaves nothing behind.
+    const volumesBeforeRun = new Set(await compose.volumeNames());
+    try {
+      const started = compose.compose(
+        ['--profile', 'mq', 'run', '--rm', '--no-deps', '-T', 'mq-bridge'],
+        120_000,
+      );
+      await expect(started).rejects.toMatchObject({
+        exitCode: 1,
+        output: expect.stringMatching(/IBM MQ C client not found/),
+      });
+    } finally {
+      for (const volume of await compose.volumeNames()) {
+        if (!volumesBeforeRun.has(volume) && volume.startsWith(`${compose.name}_`)) {
+          await compose.docker(['volume', 'rm', volume]);
+        }
+      }
+    }
   });
 
   it('carries a seeded simulation to the query API, the output topics and the live dashboard page', async () => {
