@@ -5,6 +5,7 @@
  * the ACLs derived from it, nothing missing and nothing extra (an overlay may
  * not patch ACLs), and every topic named there must be declared as a KafkaTopic.
  */
+import type { KafkaAccess } from '@eda/kafka';
 import { parse } from 'yaml';
 import { describeObject, field, isObject, K8sObject, RenderedSet, Violation } from '../manifest';
 
@@ -13,18 +14,15 @@ const POLICY = 'kafka-access';
 /** Where the declaration lives, relative to the repo root. */
 export const ACCESS_FILE = 'gitops/platform/kafka-cluster/access.yaml';
 
-/** One principal's declared use of Kafka. A name ending in `*` is a prefix. */
-export interface PrincipalAccess {
-  readonly name: string;
-  readonly consumes: readonly string[];
-  readonly produces: readonly string[];
-  /** Topics whose consumed records it deletes (DeleteRecords, e.g. streams repartition purging). */
-  readonly purges: readonly string[];
-  /** Topics whose configuration it reads (e.g. streams verifying its internal topics' cleanup policy). */
-  readonly describeConfigs: readonly string[];
-  readonly groups: readonly string[];
-  readonly transactionalIds: readonly string[];
-}
+/**
+ * One principal's declared use of Kafka, as access.yaml holds it: the ACL
+ * fields of the apps' {@link KafkaAccess} declarations, under the principal's
+ * name. A name ending in `*` is a prefix.
+ */
+export type PrincipalAccess = { readonly name: string } & Pick<
+  KafkaAccess,
+  'consumes' | 'produces' | 'purges' | 'describeConfigs' | 'groups' | 'transactionalIds'
+>;
 
 /** Thrown when access.yaml is malformed. */
 export class AccessDeclarationError extends Error {
