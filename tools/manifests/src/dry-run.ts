@@ -362,13 +362,16 @@ export function dryRunApply(
     const crds = schemasDir ? crdsFromSchemas(schemasDir) : [];
     if (crds.length > 0) {
       setup('installing CRDs from the offline schemas', ['apply', '--server-side', '-f', '-'], toList(crds));
-      setup('waiting for the CRDs', [
-        'wait',
-        '--for=condition=Established',
-        '--timeout=180s',
-        'crd',
-        '--all',
-      ]);
+      // kubectl wait fails at once, instead of waiting, while a fresh CRD has no status.conditions yet
+      // (".status.conditions accessor error": seen on a clean-clone CI run under load); ask again.
+      for (let attempt = 1; ; attempt++) {
+        const r = server.kubectl(['wait', '--for=condition=Established', '--timeout=180s', 'crd', '--all']);
+        if (r.status === 0) break;
+        if (attempt >= 60 || !/accessor error/.test(`${r.stderr}${r.stdout}`)) {
+          throw new DryRunSetupError(`waiting for the CRDs: ${r.stderr || r.stdout}`);
+        }
+        spawnSync('sleep', ['1']);
+      }
     }
     // Namespaces for real, with their Pod Security labels (the same in every env).
     const namespaces = sets
