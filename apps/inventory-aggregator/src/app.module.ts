@@ -1,6 +1,6 @@
 /** The inventory aggregator's root module. */
 import { Module } from '@nestjs/common';
-import { AppRuntimeModule } from '@eda/telemetry';
+import { AppRuntimeModule } from '@eda/app-runtime';
 import { aggregatorConfig, kafkaConfig, registryConfig } from './config/aggregator.config';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';

@@ -8,7 +8,7 @@
  * SHUTDOWN_TIMEOUT_MS.
  */
 import 'reflect-metadata';
-import { runApp } from '@eda/telemetry';
+import { runApp } from '@eda/app-runtime';
 import type { AggregatorSettings } from './config/aggregator.config';
 
 // Only functions that import() the app: runApp starts telemetry before calling them.

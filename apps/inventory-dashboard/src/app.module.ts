@@ -1,6 +1,6 @@
 /** The inventory dashboard's root module. */
 import { Module } from '@nestjs/common';
-import { AppRuntimeModule } from '@eda/telemetry';
+import { AppRuntimeModule } from '@eda/app-runtime';
 import { dashboardConfig, kafkaConfig, registryConfig } from './config/dashboard.config';
 import { HealthModule } from './health/health.module';
 import { InventoryModule } from './inventory/inventory.module';

@@ -9,7 +9,7 @@
  * SHUTDOWN_TIMEOUT_MS; uncommitted records are then read again on the next start.
  */
 import 'reflect-metadata';
-import { runApp } from '@eda/telemetry';
+import { runApp } from '@eda/app-runtime';
 import type { DashboardSettings } from './config/dashboard.config';
 
 // Only functions that import() the app: runApp starts telemetry before calling them.

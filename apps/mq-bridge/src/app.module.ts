@@ -1,6 +1,6 @@
 /** The MQ bridge's root module. */
 import { Module } from '@nestjs/common';
-import { AppRuntimeModule } from '@eda/telemetry';
+import { AppRuntimeModule } from '@eda/app-runtime';
 import { BridgeModule } from './bridge/bridge.module';
 import { bridgeConfig, kafkaConfig, mqConfig, registryConfig } from './config/bridge.config';
 import { HealthModule } from './health/health.module';

@@ -2,7 +2,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import type { IbmMqDriver } from '@eda/mq';
-import { AppRuntimeModule } from '@eda/telemetry';
+import { AppRuntimeModule } from '@eda/app-runtime';
 import { mqConfig } from './config/mq.config';
 import { kafkaConfig, registryConfig, simulatorConfig } from './config/simulator.config';
 import { HealthModule } from './health/health.module';

@@ -7,7 +7,7 @@
  * or exit 1 when that takes longer than SHUTDOWN_TIMEOUT_MS.
  */
 import 'reflect-metadata';
-import { runApp } from '@eda/telemetry';
+import { runApp } from '@eda/app-runtime';
 import type { SimulatorSettings } from './config/simulator.config';
 
 // Only functions that import() the app: runApp starts telemetry before calling them.

@@ -49,7 +49,7 @@ function main(): void {
           typeof value === 'function' && typeof (value as { KEY?: unknown }).KEY === 'string',
       );
     // Every main.ts starts telemetry from the OTEL_* variables before anything else.
-    const telemetry = require('@eda/telemetry') as {
+    const telemetry = require('@eda/app-runtime') as {
       telemetryDecision: (env: NodeJS.ProcessEnv) => unknown;
     };
     if (factories.length === 0) throw new Error(`no registerAs configuration in ${dir}/*.config.ts`);

@@ -8,15 +8,15 @@ describe('app build', () => {
   it('finds @eda imports, static and dynamic, and nothing else', () => {
     const source = [
       "import { a } from '@eda/events';",
-      "import '@eda/telemetry';",
+      "import '@eda/app-runtime';",
       "const k = await import('@eda/kafka');",
       "import { b } from '@eda/unknown';",
       "import { c } from 'kafkajs';",
     ].join('\n');
-    expect(workspaceImports(source, ['@eda/events', '@eda/kafka', '@eda/telemetry']).sort()).toEqual([
+    expect(workspaceImports(source, ['@eda/events', '@eda/kafka', '@eda/app-runtime']).sort()).toEqual([
       '@eda/events',
       '@eda/kafka',
-      '@eda/telemetry',
+      '@eda/app-runtime',
     ]);
   });
 
@@ -24,7 +24,7 @@ describe('app build', () => {
     const roots = sourceRootsOf(WORKSPACE_ROOT, 'inventory-aggregator');
     expect(roots[0]).toBe('apps/inventory-aggregator/src');
     expect(roots).toEqual(
-      expect.arrayContaining(['libs/streams/src', 'libs/events/src', 'libs/kafka/src', 'libs/telemetry/src']),
+      expect.arrayContaining(['libs/streams/src', 'libs/events/src', 'libs/kafka/src', 'libs/app-runtime/src']),
     );
     expect(roots).not.toContain('libs/testing/src');
   });

@@ -1,5 +1,5 @@
 /** Health probes (Terminus). */
-import { HealthProbeLogger } from '@eda/telemetry';
+import { HealthProbeLogger } from '@eda/app-runtime';
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { StreamsModule } from '../streams/streams.module';

@@ -32,7 +32,7 @@ import {
   type StoreInventory,
 } from '@eda/events';
 import { ACKS_ALL } from '@eda/kafka';
-import { injectTraceContext } from '@eda/telemetry';
+import { injectTraceContext } from '@eda/app-runtime';
 import {
   dashboardConfig,
   registryConfig,

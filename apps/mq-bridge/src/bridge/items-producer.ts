@@ -24,7 +24,7 @@ import {
   kafkaLogSinkFrom,
 } from '@eda/kafka';
 import { MqPoisonMessageException, MqSinkUnavailableException } from '@eda/mq';
-import { extractTraceContext, type MessageHeaders } from '@eda/telemetry';
+import { extractTraceContext, type MessageHeaders } from '@eda/app-runtime';
 import { context } from '@opentelemetry/api';
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import {

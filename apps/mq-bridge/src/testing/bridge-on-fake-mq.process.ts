@@ -7,7 +7,7 @@
  * this file: `main.ts` has no way to select the double.
  */
 import 'reflect-metadata';
-import { runApp } from '@eda/telemetry';
+import { runApp } from '@eda/app-runtime';
 import { createFakeIbmMq, FakeQueueManager, putTestMessages } from '@eda/mq/testing';
 import type { BridgeSettings } from '../config/bridge.config';
 import { FAKE_MQ, type QueueReply, type QueueRequest } from './fake-mq-protocol';

@@ -5,7 +5,7 @@
  * when every transaction was acknowledged (1 otherwise, 2 on bad arguments).
  */
 import 'reflect-metadata';
-import { startTelemetry } from '@eda/telemetry';
+import { startTelemetry } from '@eda/app-runtime';
 import { parseSimulateArguments, SimulateArgumentsError, USAGE } from './simulate-arguments';
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -1,5 +1,5 @@
 /** Health probes (Terminus). */
-import { HealthProbeLogger } from '@eda/telemetry';
+import { HealthProbeLogger } from '@eda/app-runtime';
 import { Module } from '@nestjs/common';
 import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { kafkaHealthIndicatorProvider } from '@eda/kafka';

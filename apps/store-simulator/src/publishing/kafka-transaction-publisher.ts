@@ -18,7 +18,7 @@ import {
   describeKafkaConfig,
   kafkaLogSinkFrom,
 } from '@eda/kafka';
-import { injectTraceContext } from '@eda/telemetry';
+import { injectTraceContext } from '@eda/app-runtime';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import {
   kafkaConfig,

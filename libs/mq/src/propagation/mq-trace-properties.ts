@@ -3,7 +3,7 @@
  * `tracestate`), the names `ibmmq`'s own OpenTelemetry support uses, so a
  * trace continues from an MQ producer through the bridge to Kafka.
  */
-import { extractTraceContext, injectTraceContext, type MessageHeaders } from '@eda/telemetry';
+import { extractTraceContext, injectTraceContext, type MessageHeaders } from '@eda/app-runtime';
 import type { Context } from '@opentelemetry/api';
 
 /** The properties a W3C trace context occupies. */

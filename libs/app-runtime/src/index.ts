@@ -1,6 +1,6 @@
 /**
- * @eda/telemetry: OpenTelemetry for every app, and the start-up and root-module
- * wiring every Nest app shares.
+ * @eda/app-runtime: what every Nest app stands on: start-up, root-module config and
+ * logging, graceful shutdown, and OpenTelemetry.
  *
  * ```ts
  * // main.ts: telemetry starts before the app (and so kafkajs) is imported
