@@ -78,6 +78,8 @@ function jestConfig(projectDir) {
   const debugHandles = process.env.EDA_JEST_DEBUG_HANDLES === 'true';
   return {
     displayName: name,
+    // EDA_TEST_BAIL=true (CI): stop at the first failing test file, so a red run ends in minutes.
+    bail: process.env.EDA_TEST_BAIL === 'true' ? 1 : 0,
     forceExit: !debugHandles,
     detectOpenHandles: debugHandles,
     projects: [
