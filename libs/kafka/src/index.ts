@@ -81,6 +81,8 @@ export {
   type RoutedFailure,
 } from './dead-letter/failed-record-router';
 export { waitUntilDue, type WaitUntilDueOptions } from './dead-letter/retry-delay';
+export { OffsetCommitter } from './consumer/offset-committer';
+export { ConsumerProgress, type ProgressReport } from './consumer/consumer-progress';
 export {
   replayDeadLetters,
   type DeadLetterFilter,

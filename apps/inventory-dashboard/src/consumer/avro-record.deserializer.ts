@@ -7,22 +7,10 @@
  * registry was merely unavailable).
  */
 import type { ConsumerDeserializer, IncomingEvent } from '@nestjs/microservices';
-import type { IHeaders } from 'kafkajs';
 import type { AvroSerde } from '@eda/events';
-import { readFailureHeaders } from '@eda/kafka';
+import { readFailureHeaders, type FailedRecord } from '@eda/kafka';
 import { DashboardEvents, type DashboardEvent, type Decoded, type InboundRecord } from './inbound-record';
 import type { TopicRoutes } from './topic-routes';
-
-/** The raw record the transport hands over (kafkajs message plus topic and partition; bytes kept). */
-interface RawKafkaRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly timestamp: string;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly headers?: IHeaders;
-}
 
 /** Pattern used for a record from a topic nobody routes; no handler exists, Nest logs it. */
 export const UNROUTED_PATTERN = 'eda.unrouted';
@@ -34,7 +22,7 @@ export class AvroRecordDeserializer implements ConsumerDeserializer {
     private readonly serdes: Readonly<Record<DashboardEvent, AvroSerde<unknown>>>,
   ) {}
 
-  async deserialize(raw: RawKafkaRecord, options?: { channel?: string }): Promise<IncomingEvent> {
+  async deserialize(raw: FailedRecord, options?: { channel?: string }): Promise<IncomingEvent> {
     const topic = options?.channel ?? raw.topic;
     const route = this.routes.resolve(topic);
     if (route === undefined) return { pattern: UNROUTED_PATTERN, data: raw };
@@ -55,7 +43,7 @@ export class AvroRecordDeserializer implements ConsumerDeserializer {
     return { pattern: route.event, data: record };
   }
 
-  private async decode(event: DashboardEvent, topic: string, raw: RawKafkaRecord): Promise<Decoded<unknown>> {
+  private async decode(event: DashboardEvent, topic: string, raw: FailedRecord): Promise<Decoded<unknown>> {
     if (raw.value === null || raw.value === undefined) return { ok: true, value: null };
     try {
       const serde = this.serdes[event] ?? this.serdes[DashboardEvents.STORE_INVENTORY];

@@ -22,11 +22,13 @@ import {
 } from '@eda/events';
 import {
   ClientStateProbe,
+  ConsumerProgress,
   createIdempotentProducer,
   createKafkaClient,
   describeKafkaConfig,
   FailedRecordRouter,
   kafkaLogSinkFrom,
+  OffsetCommitter,
   RetryTopology,
 } from '@eda/kafka';
 import {
@@ -40,10 +42,8 @@ import {
 import { retryTopologyOf } from '../config/kafka-access';
 import { DashboardMetrics } from '../metrics/dashboard-metrics';
 import { AvroRecordDeserializer } from './avro-record.deserializer';
-import { ConsumerProgress } from './consumer-progress';
 import { DashboardKafkaServer } from './dashboard-kafka-server';
 import { DashboardEvents } from './inbound-record';
-import { OffsetCommitter } from './offset-committer';
 import { RecordProcessor } from './record-processor';
 import { TopicRoutes } from './topic-routes';
 

@@ -17,11 +17,16 @@
 import { Logger } from '@nestjs/common';
 import type { KafkaContext } from '@nestjs/microservices';
 import type { Consumer } from 'kafkajs';
-import { isRetriable, readFailureHeaders, waitUntilDue, type FailedRecordRouter } from '@eda/kafka';
+import {
+  isRetriable,
+  readFailureHeaders,
+  waitUntilDue,
+  type ConsumerProgress,
+  type FailedRecordRouter,
+  type OffsetCommitter,
+} from '@eda/kafka';
 import type { DashboardMetrics } from '../metrics/dashboard-metrics';
-import type { ConsumerProgress } from './consumer-progress';
 import type { InboundRecord } from './inbound-record';
-import type { OffsetCommitter } from './offset-committer';
 
 /** What happened to a record. */
 export type RecordOutcome = 'processed' | 'retried' | 'dead_lettered' | 'skipped' | 'interrupted';

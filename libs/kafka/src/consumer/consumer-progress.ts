@@ -30,7 +30,7 @@ export interface ProgressReport {
   readonly pending: string[];
 }
 
-/** Tracks input partitions; fed by the record processor and the consumer's batch events. */
+/** Tracks input partitions; fed by the caller's record handling ({@link processed}) and the consumer's batch events. */
 export class ConsumerProgress {
   private readonly partitions = new Map<string, PartitionProgress>();
   private caughtUpAt: Date | undefined;

@@ -9,7 +9,7 @@
  * Safe because kafkajs hands a partition's records to `eachMessage` one at a
  * time in offset order: every offset below a done one is done too, so a
  * commit never skips unprocessed work. A crash loses at most the uncommitted
- * tail, which is redelivered (at-least-once; the view is idempotent).
+ * tail, which is redelivered (at-least-once; handlers must be idempotent).
  */
 import type { Consumer } from 'kafkajs';
 

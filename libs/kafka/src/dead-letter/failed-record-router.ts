@@ -15,7 +15,11 @@ import {
 } from './dead-letter-headers';
 import type { FailureRoute, RetryTopology } from './retry-topology';
 
-/** A consumed record, as the router needs it (a kafkajs message plus its topic and partition). */
+/**
+ * A consumed record with its bytes: a kafkajs message plus its topic and
+ * partition. It is what the router needs to re-publish a failure, and what the
+ * Nest Kafka transport hands a deserializer.
+ */
 export interface FailedRecord {
   readonly topic: string;
   readonly partition: number;
