@@ -2,8 +2,10 @@
  * Every error the events library throws, in the style of kafkajs's errors
  * module: one base class, a stable `code`, and a `retriable` flag that tells a
  * consumer whether to retry the record (registry hiccup) or dead-letter it
- * (the bytes themselves are bad and will never decode).
+ * (the bytes themselves are bad and will never decode). The base is
+ * `@eda/base`'s `EdaError`, shared by every library.
  */
+import { EdaError } from '@eda/base';
 
 /** Where a record came from, so an error can point at it. All parts optional. */
 export interface RecordContext {
@@ -13,11 +15,7 @@ export interface RecordContext {
 }
 
 /** Base class of every error thrown by `@eda/events`. */
-export class EventsError extends Error {
-  /** Stable machine-readable code, e.g. `EDA_EVENTS_UNKNOWN_MAGIC_BYTE`. */
-  readonly code: string;
-  /** True when retrying the same operation later may succeed. */
-  readonly retriable: boolean;
+export class EventsError extends EdaError {
   /** The record the error is about, when known. */
   readonly context: RecordContext;
 
@@ -26,10 +24,7 @@ export class EventsError extends Error {
     message: string,
     options: { retriable?: boolean; context?: RecordContext; cause?: unknown } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.retriable = options.retriable ?? false;
+    super(code, message, options);
     this.context = options.context ?? {};
   }
 }

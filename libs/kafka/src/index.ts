@@ -18,7 +18,13 @@ export {
 } from './topics/topic-catalog';
 export { reconcileTopics, type TopicReconcileResult } from './topics/topic-reconciler';
 
-export { KafkaClientError, KafkaConfigError, isRetriableKafkaError } from './client/kafka-errors';
+export { KafkaClientError, KafkaConfigError } from './client/kafka-errors';
+/**
+ * Re-exported from `@eda/base`, the one home of the error base: true unless the
+ * error's `retriable` flag (seen through kafkajs's retrier wrappers) says
+ * otherwise; pass `false` as the second argument to treat unflagged errors as fatal.
+ */
+export { isRetriable } from '@eda/base';
 export {
   DEFAULT_KAFKA_BROKERS,
   KAFKA_CLIENT_LIBRARIES,
@@ -76,7 +82,6 @@ export {
 export { RetryTopology, type FailureRoute } from './dead-letter/retry-topology';
 export {
   FailedRecordRouter,
-  isRetriable,
   type FailedRecord,
   type RoutedFailure,
 } from './dead-letter/failed-record-router';

@@ -2,20 +2,14 @@
  * Every error this library throws extends {@link StreamsError}: one prefix
  * (`StreamsError:` in the name chain), a stable `code`, and a `retriable`
  * flag, in the manner of kafkajs' `KafkaJSError`. Messages say what to do.
+ * The base is `@eda/base`'s `EdaError`, shared by every library.
  */
+import { EdaError } from '@eda/base';
 
 /** Base class of every error thrown by `@eda/streams`. */
-export class StreamsError extends Error {
-  /** Stable machine-readable code, e.g. `STREAMS_TOPOLOGY`. */
-  readonly code: string;
-  /** True when retrying the same operation may succeed. */
-  readonly retriable: boolean;
-
+export class StreamsError extends EdaError {
   constructor(message: string, options: { code: string; retriable?: boolean; cause?: unknown }) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = options.code;
-    this.retriable = options.retriable ?? false;
+    super(options.code, message, options);
   }
 }
 

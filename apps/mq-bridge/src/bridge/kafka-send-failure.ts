@@ -11,7 +11,7 @@
  *   budget: {@link MqSinkUnavailableException}, and `ServerMQ` holds the
  *   unit of work until Kafka takes it.
  */
-import { isRetriableKafkaError } from '@eda/kafka';
+import { isRetriable } from '@eda/base';
 import { MqPoisonMessageException, MqSinkUnavailableException } from '@eda/mq';
 
 /** The backout reason of a record the broker refused. */
@@ -62,7 +62,7 @@ export function kafkaSendFailure(
       `Kafka refused the record for ${topic} (${protocolErrorType(err)}): ${detail}`,
     );
   }
-  const passing = isRetriableKafkaError(err) ? 'until the broker is back' : 'until an operator fixes Kafka';
+  const passing = isRetriable(err, false) ? 'until the broker is back' : 'until an operator fixes Kafka';
   return new MqSinkUnavailableException(
     `Kafka did not acknowledge ${records} record(s) for ${topic}; holding them on MQ ${passing}: ${detail}`,
     err,

@@ -7,7 +7,7 @@
  *           ──► stopped     (stop() or shutdown)
  *           ──► failed      (non-retriable error, or a batch still failing after the retry budget)
  */
-import { isRetriableKafkaError } from '@eda/kafka';
+import { isRetriable } from '@eda/base';
 import { context, ROOT_CONTEXT, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
 import { TransactionType, type ItemTransaction } from '@eda/events';
 import type { SimulatorMetrics } from '../metrics/simulator-metrics';
@@ -177,7 +177,8 @@ export class SimulationRun {
         await this.publishTraced(batch);
         return undefined;
       } catch (err) {
-        const retriable = isRetriableKafkaError(err);
+        // Kafka and MQ errors both carry `retriable`; an unflagged one (a bug) fails the run at once.
+        const retriable = isRetriable(err, false);
         this.metrics.sendErrors.inc(
           { backend: this.spec.backend, retriable: String(retriable) },
           batch.length,

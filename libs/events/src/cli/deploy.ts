@@ -14,6 +14,7 @@
  */
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
+import { isRetriable } from '@eda/base';
 import { deploySchemas, formatDeployReport } from '../deploy/schema-deploy';
 import { loadSubjectCatalog } from '../deploy/subject-catalog';
 import { registryConfigFromEnv } from '../registry/registry-config';
@@ -47,8 +48,7 @@ async function main(): Promise<number> {
       report = await deploySchemas(client, plans);
       break;
     } catch (err) {
-      const retriable = (err as { retriable?: boolean }).retriable === true;
-      if (!retriable || Date.now() + delay > deadline) throw err;
+      if (!isRetriable(err, false) || Date.now() + delay > deadline) throw err;
       console.error(`schemas:deploy: ${(err as Error).message} Retrying in ${delay} ms.`);
       await new Promise((r) => setTimeout(r, delay));
     }

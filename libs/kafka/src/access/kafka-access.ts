@@ -9,6 +9,7 @@
  * A name ending in `*` is a prefix. Each category maps to fixed operations
  * ({@link CATEGORY_OPERATIONS}); {@link aclsOf} lists them explicitly.
  */
+import { KafkaClientError } from '../client/kafka-errors';
 
 /** Kafka ACL operations, spelled as Strimzi and the Kafka CLI spell them. */
 export const ACL_OPERATIONS = [
@@ -97,15 +98,12 @@ export interface AclRule {
 }
 
 /** A declaration that cannot become ACLs (empty principal, bad name). */
-export class KafkaAccessDeclarationError extends Error {
-  readonly code = 'EDA_KAFKA_ACCESS_DECLARATION';
-  readonly retriable = false;
+export class KafkaAccessDeclarationError extends KafkaClientError {
   constructor(
     readonly principal: string,
     detail: string,
   ) {
-    super(`Kafka access of "${principal}": ${detail}`);
-    this.name = 'KafkaAccessDeclarationError';
+    super('EDA_KAFKA_ACCESS_DECLARATION', `Kafka access of "${principal}": ${detail}`);
   }
 }
 

@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { KafkaClientError } from '../client/kafka-errors';
 import {
   AclOperationTypes,
   AclPermissionTypes,
@@ -36,11 +37,9 @@ export interface StackUser {
 }
 
 /** A KafkaUser file the stack cannot apply. */
-export class KafkaUserFileError extends Error {
-  readonly retriable = false;
+export class KafkaUserFileError extends KafkaClientError {
   constructor(file: string, detail: string) {
-    super(`${file}: ${detail}`);
-    this.name = 'KafkaUserFileError';
+    super('EDA_KAFKA_USER_FILE', `${file}: ${detail}`);
   }
 }
 

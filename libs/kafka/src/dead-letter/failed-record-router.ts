@@ -6,6 +6,7 @@
  * commit, and the record is processed again: nothing is lost.
  */
 import type { IHeaders, Producer } from 'kafkajs';
+import { isRetriable } from '@eda/base';
 import { ACKS_ALL } from '../client/kafka-client-factory';
 import {
   failureHeaders,
@@ -34,16 +35,6 @@ export interface FailedRecord {
 export interface RoutedFailure {
   readonly route: FailureRoute;
   readonly info: FailureInfo;
-}
-
-/**
- * True unless the error says otherwise: `EventsError`s and kafkajs errors carry
- * `retriable`; an error without the flag (a handler's bug, a timeout) gets the
- * benefit of the doubt and is retried.
- */
-export function isRetriable(error: unknown): boolean {
-  const flag = (error as { retriable?: unknown } | null)?.retriable;
-  return typeof flag === 'boolean' ? flag : true;
 }
 
 /** Routes failed records of one consumer group. */

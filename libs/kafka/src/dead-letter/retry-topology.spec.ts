@@ -1,5 +1,5 @@
 import { failureHeaders, readFailureHeaders, withoutFailureHeaders } from './dead-letter-headers';
-import { isRetriable } from './failed-record-router';
+import { isRetriable } from '@eda/base';
 import { RetryTopology } from './retry-topology';
 
 describe('RetryTopology', () => {

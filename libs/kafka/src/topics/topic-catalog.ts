@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { KafkaClientError } from '../client/kafka-errors';
 
 /** One topic as declared by a Strimzi `KafkaTopic` resource. */
 export interface TopicDeclaration {
@@ -16,11 +17,9 @@ export interface TopicDeclaration {
 }
 
 /** Thrown when a KafkaTopic file is malformed or the catalog contradicts itself. */
-export class TopicCatalogError extends Error {
-  readonly retriable = false;
+export class TopicCatalogError extends KafkaClientError {
   constructor(message: string) {
-    super(message);
-    this.name = 'TopicCatalogError';
+    super('EDA_KAFKA_TOPIC_CATALOG', message);
   }
 }
 

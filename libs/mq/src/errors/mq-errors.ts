@@ -1,24 +1,13 @@
 /**
  * Errors of `@eda/mq`, in the style of kafkajs's errors module: one base
  * class, a stable `code`, a `retriable` flag, and a message that names what
- * to do.
+ * to do. The base is `@eda/base`'s `EdaError`, shared by every library.
  */
+import { EdaError } from '@eda/base';
 import { classifyReason, type ReasonClass } from './reason-codes';
 
 /** Base class of every error `@eda/mq` throws. */
-export class MqTransportError extends Error {
-  /** Stable machine-readable code, e.g. `EDA_MQ_DRIVER_UNAVAILABLE`. */
-  readonly code: string;
-  /** True when repeating the operation later may succeed. */
-  readonly retriable: boolean;
-
-  constructor(code: string, message: string, options: { retriable?: boolean; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.retriable = options.retriable ?? false;
-  }
-}
+export class MqTransportError extends EdaError {}
 
 /** `require('ibmmq')` failed: the MQ C client (libmqm_r) is not installed. Not retriable. */
 export class MqDriverUnavailableError extends MqTransportError {

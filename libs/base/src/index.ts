@@ -1,0 +1,7 @@
+/**
+ * @eda/base: what every project may import, with no dependencies of its own.
+ *
+ * - {@link EdaError}, the base class of every `@eda/*` library's errors, and
+ *   {@link isRetriable}, the one way to read their `retriable` flag.
+ */
+export { EdaError, isRetriable, type EdaErrorOptions } from './errors/eda-error';
