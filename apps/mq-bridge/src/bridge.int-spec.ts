@@ -15,7 +15,7 @@ import {
   registryConfigFromEnv,
   type ItemTransaction,
 } from '@eda/events';
-import { loadIbmMq, MqClient } from '@eda/mq';
+import { loadIbmMq, MqQueueManager } from '@eda/mq';
 import { createFakeIbmMq, FakeQueueManager, putTestMessages, type TestMessage } from '@eda/mq/testing';
 import { KafkaTestContext, waitFor } from '@eda/testing';
 import type { Consumer } from 'kafkajs';
@@ -237,7 +237,7 @@ describe('mq-bridge: IBM MQ (test double) to the real Kafka and registry', () =>
     const tired = transaction(1);
     await put([JSON.stringify(tired)]);
     // Three failed deliveries by an earlier consumer: get under syncpoint, back out.
-    const other = new MqClient({
+    const other = new MqQueueManager({
       connection: {
         queueManager: 'QM1',
         connectionName: 'mq(1414)',

@@ -1,7 +1,7 @@
 /**
  * @eda/mq: IBM MQ for NestJS.
  *
- * - {@link MqClient}: a promise-based client over the `ibmmq` driver, which is
+ * - {@link MqQueueManager}: a promise-based connection to a queue manager over the `ibmmq` driver, which is
  *   loaded on first use only (`loadIbmMq`), so nothing else needs the MQ C client;
  * - {@link ServerMQ}: a transport strategy consuming a queue in batches under
  *   syncpoint, committing after the handlers succeeded, moving poison
@@ -39,13 +39,13 @@ export {
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './client/backoff';
 export type { MqMessage, MqOutgoingMessage, MqPropertyValue } from './client/mq-message';
 export {
-  MqClient,
+  MqQueueManager,
   TRACE_PROPERTY_NAMES,
-  type MqClientOptions,
+  type MqQueueManagerOptions,
   type MqGetOptions,
   type MqQueue,
-} from './client/mq-client';
-export { ClientMQ, type ClientMqStatus, type MqClientProxyOptions } from './client/client-mq';
+} from './client/mq-queue-manager';
+export { ClientMQ, type ClientMqStatus, type ClientMqOptions } from './client/client-mq';
 export {
   ServerMQ,
   type MqBatchReport,

@@ -4,7 +4,7 @@
  * Nest app (`app.connectMicroservice({ strategy })`).
  */
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { MqClient, ServerMQ, type IbmMqDriver, type MqServerStatus, type MqSinkState } from '@eda/mq';
+import { MqQueueManager, ServerMQ, type IbmMqDriver, type MqServerStatus, type MqSinkState } from '@eda/mq';
 import { bridgeConfig, mqConfig, type BridgeSettings, type MqSettings } from '../config/bridge.config';
 import { BridgeMetrics } from '../metrics/bridge-metrics';
 import { ITEMS_PATTERN } from './items-bridge.controller';
@@ -20,7 +20,7 @@ const DEPTH_MAX_AGE_MS = 5000;
 @Injectable()
 export class MqBridgeTransport implements OnApplicationShutdown {
   private serverInstance: ServerMQ | undefined;
-  private depthClient: MqClient | undefined;
+  private depthClient: MqQueueManager | undefined;
   private depths: { at: number; value: Promise<Record<'input' | 'backout', number>> } | undefined;
   private state: MqServerStatus | 'not-started' = 'not-started';
   private sinkState: MqSinkState = { available: true, held: 0 };
@@ -57,7 +57,7 @@ export class MqBridgeTransport implements OnApplicationShutdown {
       this.metrics.mqConnected.set(status === 'connected' ? 1 : 0);
     });
     this.serverInstance = server;
-    this.depthClient = new MqClient({ connection: this.connection, ...(driver ? { driver } : {}) });
+    this.depthClient = new MqQueueManager({ connection: this.connection, ...(driver ? { driver } : {}) });
     this.metrics.setQueueDepthSource(() => this.queueDepths());
     return server;
   }

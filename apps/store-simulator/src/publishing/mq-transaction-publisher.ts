@@ -23,7 +23,7 @@ import {
   MqDriverUnavailableError,
   MqTransportError,
   type IbmMqDriver,
-  type MqClient,
+  type MqQueueManager,
 } from '@eda/mq';
 import { mqConfig, MQ_ENABLING_VARIABLES, type MqSettings } from '../config/mq.config';
 import type { TransactionPublisher } from './transaction-publisher';
@@ -105,7 +105,7 @@ export class MqTransactionPublisher implements TransactionPublisher, OnApplicati
   /** The backend's state for `/health/ready`. */
   health(): MqBackendHealth {
     if (!this.settings.enabled) return { state: 'disabled' };
-    const connected = this.client?.unwrap<MqClient>().connected ?? false;
+    const connected = this.client?.unwrap<MqQueueManager>().connected ?? false;
     return {
       state: this.client === undefined ? 'idle' : connected ? 'connected' : 'disconnected',
       queue: this.settings.queue,

@@ -15,12 +15,12 @@ import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microser
 import type { IbmMqDriver } from '../external/ibmmq.interface';
 import { isMqConnectionLost } from '../errors/mq-errors';
 import { injectMqTraceProperties } from '../propagation/mq-trace-properties';
-import { MqClient, type MqQueue } from './mq-client';
+import { MqQueueManager, type MqQueue } from './mq-queue-manager';
 import type { MqConnectionConfig } from './mq-connection-config';
 import type { MqOutgoingMessage } from './mq-message';
 
 /** Options of {@link ClientMQ}. */
-export interface MqClientProxyOptions {
+export interface ClientMqOptions {
   readonly connection: MqConnectionConfig;
   /** The `ibmmq` module or the test double; loaded lazily from `ibmmq` when omitted. */
   readonly driver?: IbmMqDriver | (() => IbmMqDriver);
@@ -33,20 +33,20 @@ export type ClientMqStatus = 'connected' | 'disconnected';
 
 /** See the module comment. */
 export class ClientMQ extends ClientProxy<Record<never, never>, ClientMqStatus> {
-  private readonly client: MqClient;
+  private readonly client: MqQueueManager;
   private readonly queues = new Map<string, MqQueue>();
   private chain: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly options: MqClientProxyOptions) {
+  constructor(private readonly options: ClientMqOptions) {
     super();
-    this.client = new MqClient({
+    this.client = new MqQueueManager({
       connection: options.connection,
       ...(options.driver ? { driver: options.driver } : {}),
     });
   }
 
   /** Connects (rejects when the queue manager is unreachable; the next call tries again). */
-  async connect(): Promise<MqClient> {
+  async connect(): Promise<MqQueueManager> {
     await this.exclusive(() => this.ensureConnected());
     return this.client;
   }
@@ -60,7 +60,7 @@ export class ClientMQ extends ClientProxy<Record<never, never>, ClientMqStatus> 
     });
   }
 
-  /** The {@link MqClient}. */
+  /** The {@link MqQueueManager}. */
   unwrap<T>(): T {
     return this.client as T;
   }

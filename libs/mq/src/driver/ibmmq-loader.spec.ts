@@ -25,7 +25,7 @@ describe('loading ibmmq lazily', () => {
         return { MQC: {} };
       });
       const mq = require('../index') as typeof import('../index');
-      const client = new mq.MqClient({
+      const client = new mq.MqQueueManager({
         connection: { queueManager: 'QM1', connectionName: 'h(1)', channel: 'C', applicationName: 't' },
       });
       expect(loaded).toBe(0);

@@ -1,7 +1,7 @@
 /** Starts a ServerMQ on the test double with one handler for its queue. */
 import { Logger } from '@nestjs/common';
 import { createFakeIbmMq, FakeQueueManager } from '../testing';
-import { MqClient } from '../client/mq-client';
+import { MqQueueManager } from '../client/mq-queue-manager';
 import { ServerMQ, type MqBatchReport, type MqServerOptions } from './server-mq';
 
 export interface Harness {
@@ -42,7 +42,7 @@ export async function startServer(
   server.on('batch', (r) => reports.push(r));
   await new Promise<void>((resolve, reject) => void server.listen((err) => (err ? reject(err) : resolve())));
   const bounce = async (times: number) => {
-    const client = new MqClient({ connection: CONNECTION, driver: createFakeIbmMq(qmgr) });
+    const client = new MqQueueManager({ connection: CONNECTION, driver: createFakeIbmMq(qmgr) });
     await client.connect();
     const input = await client.openInput('IN');
     for (let i = 0; i < times; i++) {

@@ -44,7 +44,7 @@ import {
   type ReadPacket,
 } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { MqClient, type MqQueue } from '../client/mq-client';
+import { MqQueueManager, type MqQueue } from '../client/mq-queue-manager';
 import type { MqConnectionConfig } from '../client/mq-connection-config';
 import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffPolicy } from '../client/backoff';
 import type { MqMessage } from '../client/mq-message';
@@ -126,7 +126,7 @@ export class ServerMQ extends Server<MqServerEvents, MqServerStatus> implements 
   override readonly propagatesEventHandlerErrors = true;
   protected override readonly logger = new Logger(ServerMQ.name);
   /** The connection; created by `listen`. */
-  client: MqClient | undefined;
+  client: MqQueueManager | undefined;
   private readonly listeners: { [K in keyof MqServerEvents]: MqServerEvents[K][] } = {
     batch: [],
     sink: [],
@@ -151,7 +151,7 @@ export class ServerMQ extends Server<MqServerEvents, MqServerStatus> implements 
   /** Starts consuming in the background. Fails only when the driver cannot load; a queue manager that is down is retried. */
   async listen(callback: (err?: unknown) => void): Promise<void> {
     try {
-      const client = new MqClient({
+      const client = new MqQueueManager({
         connection: this.options.connection,
         ...(this.options.driver ? { driver: this.options.driver } : {}),
         ...(this.options.propertyNames ? { propertyNames: this.options.propertyNames } : {}),
@@ -201,7 +201,7 @@ export class ServerMQ extends Server<MqServerEvents, MqServerStatus> implements 
     });
   }
 
-  private async run(client: MqClient): Promise<void> {
+  private async run(client: MqQueueManager): Promise<void> {
     const signal = this.abort.signal;
     while (!this.closing) {
       if (!client.connected) {
@@ -235,7 +235,7 @@ export class ServerMQ extends Server<MqServerEvents, MqServerStatus> implements 
     }
   }
 
-  private async processBatch(client: MqClient): Promise<void> {
+  private async processBatch(client: MqQueueManager): Promise<void> {
     const input = this.input as MqQueue;
     const first = await client.get(input, { waitMs: this.options.waitMs ?? 1000, signal: this.abort.signal });
     if (!first) return;

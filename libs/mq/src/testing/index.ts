@@ -4,7 +4,7 @@
  *
  * ```ts
  * const qmgr = new FakeQueueManager('QM1').defineQueue('DEV.ITEMS').defineQueue('DEV.ITEMS.BACKOUT');
- * const client = new MqClient({ connection, driver: createFakeIbmMq(qmgr) });
+ * const client = new MqQueueManager({ connection, driver: createFakeIbmMq(qmgr) });
  * qmgr.failNext({ verb: 'GET', mqrc: 2009 }); // the connection breaks on the next get
  * ```
  *

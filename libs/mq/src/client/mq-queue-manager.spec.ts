@@ -1,6 +1,6 @@
 import { createFakeIbmMq, FakeQueueManager, putTestMessages } from '../testing';
 import { MqOperationError } from '../errors/mq-errors';
-import { MqClient } from './mq-client';
+import { MqQueueManager } from './mq-queue-manager';
 import type { MqConnectionConfig } from './mq-connection-config';
 
 const CONNECTION: MqConnectionConfig = {
@@ -14,15 +14,15 @@ const CONNECTION: MqConnectionConfig = {
 const APP = { user: 'app', password: 'passw0rd' };
 const FAST = { initialDelayMs: 5, maxDelayMs: 20, multiplier: 2, jitter: 0 };
 
-describe('MqClient against the ibmmq test double', () => {
+describe('MqQueueManager against the ibmmq test double', () => {
   let qmgr: FakeQueueManager;
-  let client: MqClient;
+  let client: MqQueueManager;
 
   beforeEach(() => {
     qmgr = new FakeQueueManager('QM1', { channels: ['DEV.APP.SVRCONN'], users: { app: 'passw0rd' } })
       .defineQueue('IN')
       .defineQueue('OUT');
-    client = new MqClient({
+    client = new MqQueueManager({
       connection: CONNECTION,
       driver: createFakeIbmMq(qmgr),
       pollIntervalMs: 10,
@@ -34,7 +34,7 @@ describe('MqClient against the ibmmq test double', () => {
   it('connects as a client with the channel and credentials, and fails clearly without them', async () => {
     await client.connect();
     expect(qmgr.connectionCount).toBe(1);
-    const wrong = new MqClient({
+    const wrong = new MqQueueManager({
       connection: { ...CONNECTION, password: 'nope' },
       driver: createFakeIbmMq(qmgr),
     });
@@ -85,7 +85,7 @@ describe('MqClient against the ibmmq test double', () => {
     await client.put(out, { body: '{"a":1}', properties: { traceparent: '00-abc-def-01', eda_n: 2 } });
     expect(qmgr.depth('OUT')).toBe(0);
     await client.commit();
-    const reader = new MqClient({
+    const reader = new MqQueueManager({
       connection: CONNECTION,
       driver: createFakeIbmMq(qmgr),
       propertyNames: ['traceparent', 'eda_n', 'absent'],

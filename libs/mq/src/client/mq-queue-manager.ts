@@ -1,17 +1,21 @@
 /**
- * A promise-based IBM MQ client over the `ibmmq` driver: one connection
- * (MQCNO client binding), the queues it opens, gets and puts under
- * syncpoint, commit and backout, and reconnection with backoff.
+ * `MqQueueManager`: a promise-based connection to one IBM MQ queue manager
+ * over the `ibmmq` driver, named after IBM's own `MQQueueManager` class: one
+ * connection (MQCNO client binding), the queues it opens, gets and puts under
+ * syncpoint, commit and backout, and reconnection with backoff. It is the
+ * low-level API that `ServerMQ` and `ClientMQ` (the Nest transport's server
+ * and `ClientProxy`) are built on. (It was called `MqClient`, which read like
+ * a second name for `ClientMQ`.)
  *
  * One instance owns one connection, and an MQ unit of work is scoped to the
  * connection: every get and put made `syncpoint: true` on this client belongs
- * to the same unit of work until {@link MqClient.commit} or
- * {@link MqClient.backout}. When the connection breaks, the queue manager
- * backs that unit of work out; {@link MqClient.reconnect} re-opens every queue
+ * to the same unit of work until {@link MqQueueManager.commit} or
+ * {@link MqQueueManager.backout}. When the connection breaks, the queue manager
+ * backs that unit of work out; {@link MqQueueManager.reconnect} re-opens every queue
  * so callers keep their {@link MqQueue} references.
  *
  * Note on MQDISC: IBM MQ *commits* a queue-manager-coordinated unit of work
- * on a normal disconnect. {@link MqClient.disconnect} therefore backs out
+ * on a normal disconnect. {@link MqQueueManager.disconnect} therefore backs out
  * explicitly first, unless told otherwise.
  */
 import type { IbmMqDriver, MqHConn, MqHMsg, MqHObj, MQCNO } from '../external/ibmmq.interface';
@@ -32,12 +36,12 @@ interface OpenQueue extends MqQueue {
   hObj: MqHObj | undefined;
 }
 
-/** Options of {@link MqClient}. */
-export interface MqClientOptions {
+/** Options of {@link MqQueueManager}. */
+export interface MqQueueManagerOptions {
   readonly connection: MqConnectionConfig;
   /** The `ibmmq` module or a stand-in (`@eda/mq/testing`); loaded lazily from `ibmmq` when omitted. */
   readonly driver?: IbmMqDriver | (() => IbmMqDriver);
-  /** Message properties {@link MqClient.get} reads into {@link MqMessage.properties}. Defaults to the W3C trace context. */
+  /** Message properties {@link MqQueueManager.get} reads into {@link MqMessage.properties}. Defaults to the W3C trace context. */
   readonly propertyNames?: readonly string[];
   /** Delay between no-wait gets while waiting for a message. Default 100 ms. */
   readonly pollIntervalMs?: number;
@@ -45,7 +49,7 @@ export interface MqClientOptions {
   readonly backoff?: BackoffPolicy;
 }
 
-/** Options of {@link MqClient.get}. */
+/** Options of {@link MqQueueManager.get}. */
 export interface MqGetOptions {
   /** Part of the current unit of work (default true). */
   readonly syncpoint?: boolean;
@@ -61,7 +65,7 @@ export const TRACE_PROPERTY_NAMES = ['traceparent', 'tracestate'] as const;
 const INITIAL_BUFFER_BYTES = 64 * 1024;
 
 /** See the module comment. */
-export class MqClient {
+export class MqQueueManager {
   private driverInstance: IbmMqDriver | undefined;
   private hConn: MqHConn | undefined;
   private getHandle: MqHMsg | undefined;
@@ -70,7 +74,7 @@ export class MqClient {
   private readonly propertyNames: readonly string[];
   private readonly pollIntervalMs: number;
 
-  constructor(private readonly options: MqClientOptions) {
+  constructor(private readonly options: MqQueueManagerOptions) {
     this.propertyNames = options.propertyNames ?? TRACE_PROPERTY_NAMES;
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
   }
