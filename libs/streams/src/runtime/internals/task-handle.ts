@@ -8,8 +8,9 @@ import { PartitionReader } from './partition-reader';
 import { TaskTransaction } from './task-transaction';
 
 /*
- * The shapes the task manager works with: a task's runtime handle, the parts
- * of a kafkajs batch it reads, and what it needs from its thread.
+ * The shapes the task manager, creator and executor work with: a task's
+ * runtime handle, the table of handles they share, the parts of a kafkajs
+ * batch a task reads, and what they need from their thread.
  */
 
 /** The parts of a kafkajs batch a task reads. */
@@ -59,7 +60,23 @@ export interface TaskHandle {
   failingSince?: number;
 }
 
-/** What the task manager needs from the thread that owns it. */
+/** Where a revival stands: its attempt (backoff doubles per attempt) and since when the task keeps failing. */
+export interface ReviveAttempt {
+  readonly attempt: number;
+  readonly failingSince: number;
+}
+
+/**
+ * The task table (the `TaskManager`): the creator registers new tasks in it,
+ * and the creator and the executor hand a failed task back to be closed,
+ * and re-created if `reinit`.
+ */
+export interface TaskTable {
+  readonly handles: Map<string, TaskHandle>;
+  closeDirty(handle: TaskHandle, reinit?: boolean, retry?: ReviveAttempt): Promise<void>;
+}
+
+/** What the task manager (and its creator and executor) need from the thread that owns it. */
 export interface TaskManagerDeps {
   readonly kafka: Kafka;
   readonly config: ResolvedStreamsConfig;
@@ -86,7 +103,7 @@ export interface TaskManagerDeps {
   /**
    * False from a consumer crash (or a rebalance) until the next assignment.
    * Between kafkajs' crash and its restart the consumer has no group and
-   * `seek` throws; see TaskManager's positionInputs.
+   * `seek` throws; see TaskCreator's positionInputs.
    */
   inGroup?(): boolean;
 }
