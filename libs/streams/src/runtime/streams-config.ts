@@ -1,8 +1,12 @@
 import { silentStreamsLogger, type StreamsLogger } from '../processor/api';
 import type { KafkaConfig } from 'kafkajs';
 import { StreamsConfigError } from '../errors';
-import { DeadLetterHeadersFn, DeadLetterQueue } from '../processor/internals/dead-letter-queue';
-import { DeserializationErrorPolicy, ProcessingErrorPolicy } from '../processor/internals/stream-task';
+import type {
+  DeadLetterHeadersFn,
+  DeserializationErrorPolicy,
+  ProcessingErrorPolicy,
+} from '../processor/error-handling';
+import { DeadLetterQueue } from '../processor/internals/dead-letter-queue';
 
 /** `processing.guarantee` values. */
 export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2';

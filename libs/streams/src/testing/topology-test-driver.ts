@@ -1,12 +1,11 @@
 import { InvalidStateStoreError, StreamsConfigError, TopologyError } from '../errors';
 import { RecordHeaders } from '../processor/api';
-import { DeadLetterHeadersFn } from '../processor/internals/dead-letter-queue';
-import {
+import type {
+  DeadLetterHeadersFn,
   DeserializationErrorPolicy,
-  InputRecord,
   ProcessingErrorPolicy,
-  StreamTask,
-} from '../processor/internals/stream-task';
+} from '../processor/error-handling';
+import { InputRecord, StreamTask } from '../processor/internals/stream-task';
 import { OutgoingRecord } from '../processor/internals/record-collector';
 import { Topology } from '../processor/topology';
 import { Serde, Serdes } from '../serdes/serde';

@@ -2,8 +2,6 @@ import { RecordHeaders } from '../api';
 import type { DeadLetterContext, DeadLetterHeadersFn } from '../error-handling';
 import { OutgoingRecord } from './record-collector';
 
-export type { DeadLetterContext, DeadLetterHeadersFn, DeadLetterReason } from '../error-handling';
-
 /**
  * Dead-letter records, after KIP-1034 (Kafka Streams 4.x,
  * `errors.dead.letter.queue.topic.name`): a record the task cannot read (or,

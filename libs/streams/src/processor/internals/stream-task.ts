@@ -22,13 +22,12 @@ import {
   StreamRecord,
 } from '../api';
 import type { DeserializationErrorPolicy, ProcessingErrorPolicy } from '../error-handling';
-import { asError, DeadLetterQueue, DeadLetterReason, deadLetterRecord } from './dead-letter-queue';
+import type { DeadLetterReason } from '../error-handling';
+import { asError, DeadLetterQueue, deadLetterRecord } from './dead-letter-queue';
 import { ProcessorNode, RuntimeNode, SinkNode, SourceNode, TaskServices } from './processor-nodes';
 import { PunctuationQueue } from './punctuation-queue';
 import { RecordCollector } from './record-collector';
 import { SourceDef, SubtopologyDef } from './topology-layout';
-
-export type { DeserializationErrorPolicy, ProcessingErrorPolicy } from '../error-handling';
 
 const fireNow = (fire: () => void): void => fire();
 
