@@ -2,7 +2,8 @@
  * The dashboard against the real stack, on a throw-away topic set: the view
  * matches the topics after 1,000 updates, a kill -9 of the real process
  * mid-stream and a restart lose nothing and apply no record twice (counted on
- * `/metrics`), and low-stock alerts are raised once per crossing.
+ * `/metrics`), and low-stock alerts are raised once per crossing, across a
+ * restart too (read_committed, once the alerting topology has committed the input).
  */
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
@@ -108,8 +109,10 @@ describe('inventory-dashboard on the real stack', () => {
     await send(randomUpdates(200, 1_000));
     app = await start();
     expect(matchesExpected(app.get(InventoryView).snapshot())).toBe(true);
-    const ready = await fetch(url('/health/ready'));
-    expect(ready.status).toBe(200);
+    // Ready once the alerting topology runs too (it joins and restores in the background).
+    await waitFor('readiness', async () =>
+      (await fetch(url('/health/ready'))).status === 200 ? true : undefined,
+    );
 
     await send(randomUpdates(1_000, 10_000));
     const view = app.get(InventoryView);
@@ -161,11 +164,19 @@ describe('inventory-dashboard on the real stack', () => {
         Object.fromEntries(inputs.map(([event], k) => [event, totals[k]])),
       );
     } finally {
-      // Gracefully: it leaves the alerting group at once, so the next tests' app owns every partition.
+      // Gracefully: it leaves the alerting group at once, so the next tests' app takes every task.
       await dashboard.terminate();
     }
     app = await start(); // the in-process app the next tests use
   });
+
+  /** The levels of the alerts on the topic for `key`, in order (read_committed). */
+  const levels = async (key: string) =>
+    Promise.all(
+      (await topics.read(topics.alerts))
+        .filter((r) => r.key === key)
+        .map(async (r) => (await topics.decodeAlert(r.value as Buffer)).level),
+    );
 
   it('raises exactly one LOW, then exactly one OUT_OF_STOCK, as a store sku crosses the threshold', async () => {
     const storeId = 'alert-store';
@@ -173,29 +184,24 @@ describe('inventory-dashboard on the real stack', () => {
     await topics.sendStores(
       quantities.map((q, i) => ({ storeId, items: { 'SKU-A': q, 'SKU-B': 50 }, updatedAt: 100_000 + i })),
     );
-    await waitFor('the last snapshot', () =>
-      app?.get(InventoryView).store(storeId)?.items['SKU-A'] === -2 ? true : undefined,
-    );
-    // Alerts leave once this replica owns the partition in the alerting group,
-    // which after the restart above can be later than the view catches up.
-    const alertsFor = async () =>
-      (await topics.read(topics.alerts)).filter((r) => r.key === `${storeId}/SKU-A`);
-    await waitFor('two alerts', async () => ((await alertsFor()).length >= 2 ? true : undefined), 30_000);
-    // Give a duplicate alert the chance to show up before counting.
-    await new Promise((r) => setTimeout(r, 1000));
-    const records = await alertsFor();
+    // Every snapshot committed by the alerting topology: its alerts are committed with them (exactly-once).
+    await topics.alertingCaughtUp();
+    const records = (await topics.read(topics.alerts)).filter((r) => r.key === `${storeId}/SKU-A`);
     const alerts = await Promise.all(records.map((r) => topics.decodeAlert(r.value as Buffer)));
     expect(alerts.map((a) => [a.level, a.quantity])).toEqual([
       ['LOW', 5],
       ['OUT_OF_STOCK', 0],
     ]);
-    expect(alerts[0]).toMatchObject({ storeId, sku: 'SKU-A', threshold: 5 });
-    expect(
+    expect(alerts[0]).toMatchObject({ storeId, sku: 'SKU-A', threshold: 5, timestamp: 100_002 });
+    // The page's recent alerts, from the alerts topic.
+    await waitFor('the page to show both alerts', () =>
       app
         ?.get(InventoryView)
         .snapshot()
-        .alerts.filter((a) => a.storeId === storeId),
-    ).toHaveLength(2);
+        .alerts.filter((a) => a.storeId === storeId).length === 2
+        ? true
+        : undefined,
+    );
   });
 
   it('raises nothing twice across a restart, and raises a crossing that happened while it was down once', async () => {
@@ -207,25 +213,22 @@ describe('inventory-dashboard on the real stack', () => {
       { storeId: 'down-store', items: { 'SKU-A': 2 }, updatedAt: 200_001 },
     ]);
     app = await start();
-    const levels = async (key: string) =>
-      Promise.all(
-        (await topics.read(topics.alerts))
-          .filter((r) => r.key === key)
-          .map(async (r) => (await topics.decodeAlert(r.value as Buffer)).level),
-      );
+    // Deterministic: the restarted topology resumes from its committed offsets with its levels
+    // restored from the changelog, and is done once it has committed up to the end of the input.
+    await topics.alertingCaughtUp();
     expect(await levels('down-store/SKU-A')).toEqual(['LOW']);
     expect(await levels('alert-store/SKU-A')).toEqual(['LOW', 'OUT_OF_STOCK']);
     // The page's recent alerts come back from the topic.
-    const keys = app
-      .get(InventoryView)
-      .snapshot()
-      .alerts.map((a) => `${a.storeId}/${a.sku}:${a.level}`);
-    expect(keys).toEqual(
-      expect.arrayContaining([
-        'alert-store/SKU-A:LOW',
-        'alert-store/SKU-A:OUT_OF_STOCK',
-        'down-store/SKU-A:LOW',
-      ]),
-    );
+    await waitFor('the page to show the alerts of the topic', () => {
+      const keys = app
+        ?.get(InventoryView)
+        .snapshot()
+        .alerts.map((a) => `${a.storeId}/${a.sku}:${a.level}`);
+      return ['alert-store/SKU-A:LOW', 'alert-store/SKU-A:OUT_OF_STOCK', 'down-store/SKU-A:LOW'].every((k) =>
+        keys?.includes(k),
+      )
+        ? true
+        : undefined;
+    });
   });
 });

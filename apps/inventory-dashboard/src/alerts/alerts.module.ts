@@ -1,13 +1,14 @@
-/** Low-stock alerting: the publisher, its membership of the alerting group and the alerts follower. */
+/** Low-stock alerting: the topology that raises alerts, and the feed that shows them on the page. */
 import { Module } from '@nestjs/common';
 import { ConsumerModule } from '../consumer/consumer.module';
 import { MetricsModule } from '../metrics/metrics.module';
-import { AlertPublisher } from './alert-publisher';
+import { AlertingStreams } from './alerting-streams';
+import { AlertsFeed } from './alerts-feed';
 
-/** Exports {@link AlertPublisher} (handlers feed it; health reads its consumers' states). */
+/** Exports {@link AlertingStreams} and {@link AlertsFeed} (health and metrics read their states). */
 @Module({
   imports: [ConsumerModule, MetricsModule],
-  providers: [AlertPublisher],
-  exports: [AlertPublisher],
+  providers: [AlertingStreams, AlertsFeed],
+  exports: [AlertingStreams, AlertsFeed],
 })
 export class AlertsModule {}

@@ -13,14 +13,21 @@ describe('dashboard settings', () => {
     expect(dashboardSettingsFromEnv({}).groupId).not.toBe(first.groupId);
   });
 
-  it('shares one alerting group across replicas (not per start), with a bounded session timeout', () => {
+  it('shares one alerting application id across replicas (not per start), with a bounded session timeout', () => {
     const settings = dashboardSettingsFromEnv({});
-    expect(settings.alerting).toEqual({ groupId: 'inventory-dashboard-alerting', sessionTimeoutMs: 30_000 });
+    expect(settings.alerting).toEqual({
+      groupId: 'inventory-dashboard-alerting',
+      sessionTimeoutMs: 30_000,
+      createInternalTopics: false,
+    });
     expect(dashboardSettingsFromEnv({}).alerting.groupId).toBe(settings.alerting.groupId);
     expect(
-      dashboardSettingsFromEnv({ ALERTS_GROUP_ID: 'dash-alerting', ALERTS_SESSION_TIMEOUT_MS: '6000' })
-        .alerting,
-    ).toEqual({ groupId: 'dash-alerting', sessionTimeoutMs: 6000 });
+      dashboardSettingsFromEnv({
+        ALERTS_GROUP_ID: 'dash-alerting',
+        ALERTS_SESSION_TIMEOUT_MS: '6000',
+        ALERTS_INTERNAL_TOPICS_CREATE: 'true',
+      }).alerting,
+    ).toEqual({ groupId: 'dash-alerting', sessionTimeoutMs: 6000, createInternalTopics: true });
   });
 
   it('reads retry delays, and none means failures go straight to the DLQ', () => {
@@ -35,6 +42,7 @@ describe('dashboard settings', () => {
     ['LOW_STOCK_THRESHOLD', '-1'],
     ['ALERTS_GROUP_ID', 'a group'],
     ['ALERTS_SESSION_TIMEOUT_MS', '1000'],
+    ['ALERTS_INTERNAL_TOPICS_CREATE', 'yes'],
     ['LOG_LEVEL', 'loud'],
   ])('names %s when it is "%s"', (variable, value) => {
     expect(() => dashboardSettingsFromEnv({ [variable]: value })).toThrow(

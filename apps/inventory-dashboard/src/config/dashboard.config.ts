@@ -60,15 +60,19 @@ export function dashboardSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
       alerts: name(env, 'ALERTS_TOPIC', 'inventory.alerts'),
     },
     /**
-     * Low-stock alerting across replicas: every replica joins this one shared
-     * group (subscribed to store.inventory only to be assigned partitions) and
-     * raises the alerts of the partitions it is assigned.
+     * Low-stock alerting across replicas: the alerting topology (alerts/) runs
+     * under this application id in every replica, so they share its tasks.
      */
     alerting: {
-      /** The shared group; the same in every replica of a deployment. */
+      /** The application id: consumer group, transactional-id and changelog prefix; the same in every replica. */
       groupId: name(env, 'ALERTS_GROUP_ID', 'inventory-dashboard-alerting'),
-      /** How long a replica that stopped heartbeating keeps its partitions (the broker bounds it, 6 s minimum by default). */
+      /** How long a replica that stopped heartbeating keeps its tasks (the broker bounds it, 6 s minimum by default). */
       sessionTimeoutMs: integer(env, 'ALERTS_SESSION_TIMEOUT_MS', 30_000, 6000, 1_800_000),
+      /**
+       * Create the changelog when missing (a throw-away ALERTS_GROUP_ID in a test). Off by default:
+       * the changelog is a KafkaTopic in gitops/ (the stack and compose create it), only verified.
+       */
+      createInternalTopics: flag(env, 'ALERTS_INTERNAL_TOPICS_CREATE'),
     },
     /** Delay before each retry level; the count is the number of retry topics per input. */
     retryBackoffMs: delays(env, 'RETRY_BACKOFF_MS', [1000, 10_000]),
@@ -96,6 +100,13 @@ function name(env: NodeJS.ProcessEnv, variable: string, fallback: string): strin
     throw new DashboardConfigError(variable, `is not a valid Kafka topic or group name: "${value}"`);
   }
   return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, variable: string): boolean {
+  const raw = env[variable] || 'false';
+  if (raw !== 'true' && raw !== 'false')
+    throw new DashboardConfigError(variable, `must be true or false, got "${raw}"`);
+  return raw === 'true';
 }
 
 function delays(env: NodeJS.ProcessEnv, variable: string, fallback: number[]): number[] {

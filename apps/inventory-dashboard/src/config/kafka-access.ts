@@ -12,6 +12,9 @@ import {
   type DeadLetterRoute,
   type KafkaAccess,
 } from '@eda/kafka';
+import type { InventoryAlert, StoreInventory } from '@eda/events';
+import { Serdes } from '@eda/streams';
+import { buildAlertsTopology } from '../alerts/alerts-topology';
 import { dashboardSettingsFromEnv, DashboardConfigError, type DashboardSettings } from './dashboard.config';
 
 /** The KafkaUser (and SASL user) the dashboard runs as. */
@@ -26,6 +29,15 @@ export function retryTopologyOf(
   return RetryTopology.of(settings.applicationId, settings.retryBackoffMs);
 }
 
+/** The alerting topology's internal topics (libs/streams' naming, read off the topology itself). */
+export function alertingInternalTopics(settings: DashboardSettings): {
+  repartition: string[];
+  changelog: string[];
+} {
+  const shapeOnly = { storeInventory: Serdes.Json<StoreInventory>(), alert: Serdes.Json<InventoryAlert>() };
+  return buildAlertsTopology(settings, shapeOnly).internalTopicNames(settings.alerting.groupId);
+}
+
 /** The dashboard's Kafka access for `env` (its defaults when empty). */
 export function kafkaAccess(env: NodeJS.ProcessEnv = {}): KafkaAccess {
   const s = dashboardSettingsFromEnv(env);
@@ -33,18 +45,24 @@ export function kafkaAccess(env: NodeJS.ProcessEnv = {}): KafkaAccess {
   const inputs = [s.topics.itemInventory, s.topics.storeInventory, s.topics.storeSales];
   const retries = inputs.flatMap((t) => retry.retryTopics(t));
   // Per-start groups `<id>-<host>-<start>` and `...-alerts` share the `<id>-` prefix;
-  // the shared alerting group is covered by it when it starts with it.
+  // the alerting topology's group (its application id) is covered by it when it starts with it.
   const groupPrefix = `${s.applicationId}-`;
   const alerting = s.alerting.groupId.startsWith(groupPrefix) ? [] : [s.alerting.groupId];
+  const { changelog } = alertingInternalTopics(s);
   return declare({
     principal: PRINCIPAL,
     description:
       'Rebuilds its view from the compacted topics on every start (fresh groups under its ' +
-      'application id) and raises alerts, following the alerts topic; all replicas share the ' +
-      'alerting group. Failed records go through its retry topics to the DLQs.',
-    consumes: [...inputs, s.topics.alerts, ...retries],
-    produces: [s.topics.alerts, ...inputs.map((t) => retry.deadLetterTopic(t)), ...retries],
+      'application id) and follows the alerts topic for the page. Raises alerts with a ' +
+      'libs/streams topology (exactly-once) shared by all replicas: its group is ALERTS_GROUP_ID, ' +
+      'its transactional ids and changelog start with it. Failed records go through its retry ' +
+      'topics to the DLQs.',
+    consumes: [...inputs, s.topics.alerts, ...retries, ...changelog],
+    produces: [s.topics.alerts, ...inputs.map((t) => retry.deadLetterTopic(t)), ...retries, ...changelog],
+    describeConfigs: changelog,
     groups: [`${groupPrefix}*`, ...alerting],
+    transactionalIds: [`${s.alerting.groupId}-*`],
+    creates: s.alerting.createInternalTopics ? changelog : [],
     deadLetters: inputs.map((t) => ({ deadLetterTopic: retry.deadLetterTopic(t), originalTopic: t })),
   });
 }

@@ -1,8 +1,9 @@
 /**
  * Liveness follows the consumers' real lifecycle events: a kafkajs CRASH of
- * the main consumer or of the alerting group member turns `/health/live` red
- * (the pod restarts), a rebalance does not; readiness names a crashed
- * alerting member and waits for the view to catch up.
+ * the main consumer or of the alerts feed turns `/health/live` red (the pod
+ * restarts), a rebalance does not; so does the alerting topology in ERROR.
+ * Readiness waits for the topology's first RUNNING (tasks restored), stays
+ * up through its later rebalances, and waits for the view to catch up.
  */
 import 'reflect-metadata';
 import { EventEmitter } from 'node:events';
@@ -12,7 +13,9 @@ import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import type { Admin, Consumer } from 'kafkajs';
 import { ClientStateProbe, ConsumerProgress, kafkaHealthIndicatorProvider } from '@eda/kafka';
 import { dashboardConfig, dashboardSettingsFromEnv } from '../config/dashboard.config';
-import { AlertPublisher } from '../alerts/alert-publisher';
+import { StreamsState } from '@eda/streams';
+import { AlertingStreams } from '../alerts/alerting-streams';
+import { AlertsFeed } from '../alerts/alerts-feed';
 import { DashboardKafka } from '../consumer/dashboard-kafka';
 import { HealthController } from './health.controller';
 
@@ -49,11 +52,16 @@ describe('HealthController', () => {
     progress,
   };
 
-  const alerting = eventOnlyConsumer();
-  const follower = eventOnlyConsumer();
-  const alerts = {
-    membership: { state: ClientStateProbe.forConsumer(alerting.consumer) },
-    follower: { state: ClientStateProbe.forConsumer(follower.consumer) },
+  const feed = eventOnlyConsumer();
+  const alerting = {
+    state: StreamsState.CREATED,
+    hasRun: false,
+    describe() {
+      return {
+        state: this.state,
+        ...(this.state === StreamsState.ERROR ? { error: 'fenced for good' } : {}),
+      };
+    },
   };
 
   beforeAll(async () => {
@@ -63,7 +71,8 @@ describe('HealthController', () => {
       providers: [
         kafkaHealthIndicatorProvider(HealthIndicatorService),
         { provide: DashboardKafka, useValue: kafka },
-        { provide: AlertPublisher, useValue: alerts },
+        { provide: AlertingStreams, useValue: alerting },
+        { provide: AlertsFeed, useValue: { state: ClientStateProbe.forConsumer(feed.consumer) } },
         { provide: dashboardConfig.KEY, useValue: dashboardSettingsFromEnv({}) },
       ],
     }).compile();
@@ -79,28 +88,36 @@ describe('HealthController', () => {
     return { status: response.status, body: (await response.json()) as Body };
   };
 
-  it('turns liveness red when the alerting group member crashes, and readiness names it', async () => {
+  it('is ready once the alerting topology first runs, stays ready through its rebalances, and not in ERROR', async () => {
     emit(consumer.events.GROUP_JOIN);
-    follower.emit(consumer.events.GROUP_JOIN);
-    alerting.emit(consumer.events.GROUP_JOIN);
-    alerting.emit(consumer.events.REBALANCING);
+    feed.emit(consumer.events.GROUP_JOIN);
+    alerting.state = StreamsState.REBALANCING; // joining, restoring
+    expect((await probe('/health/ready')).body.error?.['alerting']?.state).toBe('REBALANCING');
     expect((await probe('/health/live')).status).toBe(200);
+
+    alerting.state = StreamsState.RUNNING;
+    alerting.hasRun = true;
+    expect((await probe('/health/ready')).body.error?.['alerting']).toBeUndefined();
+    alerting.state = StreamsState.REBALANCING; // a replica scaled up or down
     expect((await probe('/health/ready')).body.error?.['alerting']).toBeUndefined();
 
-    alerting.emit(consumer.events.CRASH, {
-      error: new Error('Not authorized to access group'),
-      restart: false,
-    });
+    alerting.state = StreamsState.ERROR;
     const live = await probe('/health/live');
     expect(live.status).toBe(503);
-    expect(live.body.error?.['alerting']).toMatchObject({
+    expect(live.body.error?.['alerting']).toMatchObject({ state: 'ERROR' });
+    expect((await probe('/health/ready')).body.error?.['alerting']?.state).toBe('ERROR');
+    alerting.state = StreamsState.RUNNING;
+  });
+
+  it('turns liveness red when the alerts feed crashes', async () => {
+    feed.emit(consumer.events.CRASH, { error: new Error('Not authorized to access group'), restart: false });
+    const live = await probe('/health/live');
+    expect(live.status).toBe(503);
+    expect(live.body.error?.['alerts']).toMatchObject({
       state: 'crashed',
       message: 'Not authorized to access group',
     });
-    expect((await probe('/health/ready')).body.error?.['alerting']?.state).toBe('crashed');
-
-    // kafkajs restarted it and it joined again.
-    alerting.emit(consumer.events.GROUP_JOIN);
+    feed.emit(consumer.events.GROUP_JOIN); // kafkajs restarted it and it joined again
     expect((await probe('/health/live')).status).toBe(200);
   });
 

@@ -1,22 +1,26 @@
 /**
- * `/health/live`: red only when one of the three consumers crashed (kafkajs
- * gave up: a non-retriable error, or retries exhausted), which a restart
- * fixes: the main consumer, the alerting group member, or the alerts
- * follower. A Kafka outage alone does not restart the pod.
+ * `/health/live`: red when the main consumer or the alerts feed crashed
+ * (kafkajs gave up: a non-retriable error, or retries exhausted), or the
+ * alerting topology stopped for good (state ERROR): a restart fixes those. A
+ * Kafka outage alone does not restart the pod.
  *
  * `/health/ready`: Kafka answers, the consumer has joined its group, the
- * alerting member is in its group (joining, joined or rebalancing: a
- * rebalance of the shared group, on every scale up or down, must not take
- * every replica out of the Service), the alerts follower has joined, the
- * producer (retries, DLQs, alerts) is connected, the view has replayed the
- * input topics up to their start-up high watermarks, and the lag is under
- * `DASHBOARD_MAX_READY_LAG`. 503 naming the failing check otherwise.
+ * alerts feed has joined, the producer (retries, DLQs) is connected, the
+ * alerting topology is RUNNING (its tasks restored, as the aggregator's
+ * readiness), the view has replayed the input topics up to their start-up
+ * high watermarks, and the lag is under `DASHBOARD_MAX_READY_LAG`. Once the
+ * topology has run, REBALANCING counts as ready too: every scale up or down
+ * rebalances the shared group, which must not take every replica out of the
+ * Service at once; the alerts of a moving task are late, not lost. 503 naming
+ * the failing check otherwise.
  */
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { KafkaHealthIndicator, type ClientState } from '@eda/kafka';
+import { StreamsState } from '@eda/streams';
 import { dashboardConfig, type DashboardSettings } from '../config/dashboard.config';
-import { AlertPublisher } from '../alerts/alert-publisher';
+import { AlertingStreams } from '../alerts/alerting-streams';
+import { AlertsFeed } from '../alerts/alerts-feed';
 import { DashboardKafka } from '../consumer/dashboard-kafka';
 
 /** Every consumer state but `crashed`: stopping, rebalancing and reconnecting are alive. */
@@ -37,7 +41,8 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly kafkaHealth: KafkaHealthIndicator,
     private readonly kafka: DashboardKafka,
-    private readonly alerts: AlertPublisher,
+    private readonly alerting: AlertingStreams,
+    private readonly feed: AlertsFeed,
     @Inject(dashboardConfig.KEY) private readonly settings: DashboardSettings,
   ) {}
 
@@ -47,8 +52,8 @@ export class HealthController {
   live() {
     return this.health.check([
       () => this.kafkaHealth.clientState('consumer', this.kafka.consumerState, ALIVE),
-      () => this.kafkaHealth.clientState('alerting', this.alerts.membership.state, ALIVE),
-      () => this.kafkaHealth.clientState('alerts', this.alerts.follower.state, ALIVE),
+      () => this.kafkaHealth.clientState('alerts', this.feed.state, ALIVE),
+      () => this.alertingCheck(this.alerting.state !== StreamsState.ERROR),
     ]);
   }
 
@@ -59,16 +64,22 @@ export class HealthController {
     return this.health.check([
       () => this.kafkaHealth.reachable('kafka', this.kafka.admin, this.settings.healthTimeoutMs),
       () => this.kafkaHealth.clientState('consumer', this.kafka.consumerState, ['joined']),
-      () =>
-        this.kafkaHealth.clientState('alerting', this.alerts.membership.state, [
-          'connected',
-          'joined',
-          'rebalancing',
-        ]),
-      () => this.kafkaHealth.clientState('alerts', this.alerts.follower.state, ['joined']),
+      () => this.kafkaHealth.clientState('alerts', this.feed.state, ['joined']),
+      () => {
+        const { state } = this.alerting;
+        return this.alertingCheck(
+          state === StreamsState.RUNNING || (state === StreamsState.REBALANCING && this.alerting.hasRun),
+        );
+      },
       () => this.kafkaHealth.clientState('producer', this.kafka.producerState, ['connected']),
       () => this.view(),
     ]);
+  }
+
+  private alertingCheck(up: boolean) {
+    const indicator = this.indicators.check('alerting');
+    const status = this.alerting.describe();
+    return up ? indicator.up({ state: status.state }) : indicator.down(status);
   }
 
   private view() {

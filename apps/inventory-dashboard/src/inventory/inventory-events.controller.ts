@@ -6,7 +6,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload, type KafkaContext } from '@nestjs/microservices';
 import type { ItemInventory, StoreInventory, StoreSalesWindow } from '@eda/events';
-import { AlertPublisher } from '../alerts/alert-publisher';
 import { DashboardKafka } from '../consumer/dashboard-kafka';
 import { DashboardEvents, type InboundRecord } from '../consumer/inbound-record';
 import { InventoryView } from './inventory-view';
@@ -20,19 +19,13 @@ export class InventoryEventsController {
   constructor(
     private readonly kafka: DashboardKafka,
     private readonly view: InventoryView,
-    private readonly alerts: AlertPublisher,
   ) {}
 
-  /**
-   * A store's full stock: update the view, then raise the alerts it crosses
-   * (or keep them for the owner of the record's partition).
-   */
+  /** A store's full stock (its alerts are the alerting topology's, alerts/). */
   @EventPattern<string>(DashboardEvents.STORE_INVENTORY)
   async onStoreInventory(@Payload() record: InboundRecord<StoreInventory>, @Ctx() context: KafkaContext) {
     await this.kafka.processor.process(record, context, async (store) => {
-      const storeId = store?.storeId ?? record.key?.toString() ?? '';
-      if (this.view.applyStoreInventory(storeId, store) && store !== null)
-        await this.alerts.observe(store, record.inputPartition);
+      this.view.applyStoreInventory(store?.storeId ?? record.key?.toString() ?? '', store);
     });
   }
 

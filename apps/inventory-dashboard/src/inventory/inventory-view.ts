@@ -95,9 +95,11 @@ export class InventoryView {
     this.emit({ kind: 'sales', window });
   }
 
-  /** Records an alert raised; keeps the newest `recentAlerts`. */
+  /** Records an alert raised, in time order (partitions are read in parallel); keeps the newest `recentAlerts`. */
   recordAlert(alert: InventoryAlert): void {
-    this.alerts.push(alert);
+    let at = this.alerts.length;
+    while (at > 0 && (this.alerts[at - 1] as InventoryAlert).timestamp > alert.timestamp) at -= 1;
+    this.alerts.splice(at, 0, alert);
     if (this.alerts.length > this.limits.recentAlerts)
       this.alerts.splice(0, this.alerts.length - this.limits.recentAlerts);
     this.emit({ kind: 'alert', alert });

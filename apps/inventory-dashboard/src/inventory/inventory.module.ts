@@ -1,6 +1,6 @@
 /** The Kafka handlers, the alerts they raise, and the live page over the view. */
 import { Module, OnApplicationBootstrap } from '@nestjs/common';
-import { AlertPublisher } from '../alerts/alert-publisher';
+import { AlertingStreams } from '../alerts/alerting-streams';
 import { AlertsModule } from '../alerts/alerts.module';
 import { ConsumerModule } from '../consumer/consumer.module';
 import { DashboardKafka } from '../consumer/dashboard-kafka';
@@ -23,7 +23,7 @@ export class InventoryModule implements OnApplicationBootstrap {
     private readonly kafka: DashboardKafka,
     private readonly view: InventoryView,
     private readonly live: LiveUpdates,
-    private readonly alerts: AlertPublisher,
+    private readonly alerting: AlertingStreams,
   ) {}
 
   /** Connects the scrape-time gauges and the end-to-end latency histogram. */
@@ -33,8 +33,7 @@ export class InventoryModule implements OnApplicationBootstrap {
       caughtUp: () => this.kafka.progress.isCaughtUp(),
       stores: () => this.view.storeCount,
       liveClients: () => this.live.clients,
-      alertingPartitions: () => this.alerts.ownedPartitions().length,
-      pendingAlerts: () => this.alerts.pendingCrossings,
+      alertingPartitions: () => this.alerting.taskCount,
     });
     // End-to-end latency, once the replay of old snapshots is over (they would read as hours).
     this.view.subscribe((change) => {

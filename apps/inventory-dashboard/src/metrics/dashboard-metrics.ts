@@ -13,10 +13,8 @@ export interface MetricSources {
   caughtUp(): boolean;
   stores(): number;
   liveClients(): number;
-  /** store.inventory partitions whose alerts this replica raises. */
+  /** store.inventory partitions (alerting tasks) whose alerts this replica raises. */
   alertingPartitions(): number;
-  /** Crossings kept for the owner of their partition. */
-  pendingAlerts(): number;
 }
 
 /** Counters and gauges of the consumer, alerts and page. */
@@ -31,24 +29,10 @@ export class DashboardMetrics {
     labelNames: ['event', 'outcome'] as const,
     registers: [this.registry],
   });
-  /** Alerts this replica published to inventory.alerts as the owner of their partition (taken over ones included), by level. */
+  /** Alerts the alerting tasks of this replica sent to inventory.alerts, by level. */
   readonly alerts = new Counter({
     name: 'dashboard_alerts_published_total',
     help: 'Low-stock alerts published by this replica, by level',
-    labelNames: ['level'] as const,
-    registers: [this.registry],
-  });
-  /** Crossings seen on a partition another replica owns, left to it (kept pending until its alert is read). */
-  readonly alertsNotOwner = new Counter({
-    name: 'dashboard_alerts_not_owner_total',
-    help: 'Low-stock crossings not published because another replica owns the partition, by level',
-    labelNames: ['level'] as const,
-    registers: [this.registry],
-  });
-  /** Pending crossings this replica published after gaining their partition (the owner had not). */
-  readonly alertsTakenOver = new Counter({
-    name: 'dashboard_alerts_taken_over_total',
-    help: 'Low-stock alerts published on gaining a partition whose previous owner had not raised them, by level',
     labelNames: ['level'] as const,
     registers: [this.registry],
   });
@@ -86,13 +70,8 @@ export class DashboardMetrics {
     );
     this.gauge(
       'dashboard_alerting_partitions',
-      'store.inventory partitions whose alerts this replica raises (its share of the alerting group)',
+      'store.inventory partitions whose alerts this replica raises (its alerting tasks)',
       read((s) => s.alertingPartitions()),
-    );
-    this.gauge(
-      'dashboard_alerts_pending',
-      'Crossings kept until the owner of their partition raises them',
-      read((s) => s.pendingAlerts()),
     );
   }
 

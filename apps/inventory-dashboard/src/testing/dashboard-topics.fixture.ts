@@ -15,7 +15,9 @@ import {
   type StoreSalesWindow,
 } from '@eda/events';
 import { RetryTopology } from '@eda/kafka';
-import { uniqueName, type KafkaTestContext } from '@eda/testing';
+import { changelogTopicName } from '@eda/streams';
+import { uniqueName, waitFor, type KafkaTestContext } from '@eda/testing';
+import { ALERT_LEVELS_STORE } from '../alerts/alerts-topology';
 import type { IHeaders, Producer } from 'kafkajs';
 
 /** One record read back. */
@@ -33,8 +35,10 @@ export class DashboardTopics {
   readonly itemInventory = uniqueName('item.inventory');
   readonly storeSales = uniqueName('store.sales.1m');
   readonly alerts = uniqueName('inventory.alerts');
-  /** The shared alerting group of the instances a test starts on this set. */
+  /** The alerting topology's application id (ALERTS_GROUP_ID) of the instances a test starts on this set. */
   readonly alertingGroup = uniqueName('inventory-dashboard-alerting');
+  /** Its changelog, created here as the KafkaTopic creates it in a cluster (the app only verifies it). */
+  readonly alertLevelsChangelog = changelogTopicName(this.alertingGroup, ALERT_LEVELS_STORE);
   readonly topology: RetryTopology;
   private readonly registry = createSchemaRegistryClient(registryConfigFromEnv());
   private readonly serdes = {
@@ -70,6 +74,7 @@ export class DashboardTopics {
       ...inputs.map((t) => this.topology.deadLetterTopic(t)),
       ...inputs.flatMap((t) => this.topology.retryTopics(t)),
       this.alerts,
+      this.alertLevelsChangelog,
     ];
   }
 
@@ -82,7 +87,7 @@ export class DashboardTopics {
   /** Creates the topics (delete them with {@link delete}) and registers the value schemas. */
   async create(): Promise<void> {
     const admin = await this.context.connectedAdmin();
-    const compacted = new Set([this.storeInventory, this.itemInventory]);
+    const compacted = new Set([this.storeInventory, this.itemInventory, this.alertLevelsChangelog]);
     await admin.createTopics({
       waitForLeaders: true,
       topics: this.all().map((topic) => ({
@@ -113,7 +118,7 @@ export class DashboardTopics {
       ALERTS_TOPIC: this.alerts,
       RETRY_BACKOFF_MS: this.retryBackoffMs.join(','),
       ALERTS_GROUP_ID: this.alertingGroup,
-      // The broker's minimum: a killed instance's partitions move on within seconds.
+      // The broker's minimum: a killed instance's tasks move on within seconds.
       ALERTS_SESSION_TIMEOUT_MS: '6000',
       ...extra,
     };
@@ -158,6 +163,32 @@ export class DashboardTopics {
     await this.producer?.send({ topic, acks: -1, messages });
   }
 
+  /**
+   * Waits until the alerting topology has committed every store.inventory
+   * record: under exactly-once its alerts for them are then committed too,
+   * so a read_committed read of the alerts topic sees all it will ever raise.
+   */
+  async alertingCaughtUp(timeoutMs = 45_000): Promise<void> {
+    const admin = await this.context.connectedAdmin();
+    await waitFor(
+      'the alerting topology to commit every store.inventory record',
+      async () => {
+        const ends = await admin.fetchTopicOffsets(this.storeInventory);
+        const [committed] = await admin.fetchOffsets({
+          groupId: this.alertingGroup,
+          topics: [this.storeInventory],
+        });
+        const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+        const behind = ends.filter((p) => (at.get(p.partition) ?? -1n) < BigInt(p.high));
+        if (behind.length > 0)
+          throw new Error(`behind on partitions ${behind.map((p) => p.partition).join(', ')}`);
+        return true;
+      },
+      timeoutMs,
+      250,
+    );
+  }
+
   /** Decodes an alert read back. */
   decodeAlert(value: Buffer): Promise<InventoryAlert> {
     return this.serdes.alert.decode(value);
@@ -172,10 +203,22 @@ export class DashboardTopics {
     }
     const records: ReadRecord[] = [];
     if (ends.size === 0) return records;
+    // read_committed (kafkajs' default): records of aborted transactions are skipped, and a
+    // partition ending in a transaction marker is read to its end once the marker's batch is.
     const consumer = await this.context.consumer();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`read ${records.length} records of ${topic}`)), 20_000);
+      const reached = (partition: number, offset: string) => {
+        if (BigInt(offset) + 1n >= (ends.get(partition) ?? 0n)) ends.delete(partition);
+        if (ends.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+        reached(payload.partition, payload.lastOffset),
+      );
       consumer
         .run({
           autoCommit: false,
@@ -189,11 +232,7 @@ export class DashboardTopics {
                 Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
               ),
             });
-            if (BigInt(message.offset) + 1n >= (ends.get(partition) ?? 0n)) ends.delete(partition);
-            if (ends.size === 0) {
-              clearTimeout(timer);
-              resolve();
-            }
+            reached(partition, message.offset);
           },
         })
         .catch(reject);
