@@ -60,7 +60,7 @@ describe('module boundaries', () => {
   it('rejects a dependency cycle: the harness importing a library whose tests import the harness', async () => {
     const errors = lint(
       'libs/testing/src/boundary-probe.ts',
-      "export { reconcileTopics } from '@eda/kafka';\n",
+      "export { reconcileTopics } from '@eda/kafka/topics';\n",
     );
     expect(errors.map((e) => e.ruleId)).toContain('@nx/enforce-module-boundaries');
     expect(errors[0]?.message).toMatch(/[Cc]ircular dependency/);

@@ -11,13 +11,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import {
-  kafkaConfigFromEnv,
-  loadTopicCatalog,
-  reconcileTopics,
-  TOPIC_CATALOG_DIR,
-  toKafkaJsConfig,
-} from '@eda/kafka';
+import { kafkaConfigFromEnv, toKafkaJsConfig } from '@eda/kafka';
+import { loadTopicCatalog, reconcileTopics, TOPIC_CATALOG_DIR } from '@eda/kafka/topics';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { applyKafkaUserAcls, KAFKA_USERS_DIR, loadKafkaUsers, type StackUser } from '@eda/kafka';
+import { applyKafkaUserAcls, KAFKA_USERS_DIR, loadKafkaUsers, type StackUser } from '@eda/kafka/acls';
 
 /** The stack's own super user; no app ever gets its password. */
 export const ADMIN_USER = 'admin';

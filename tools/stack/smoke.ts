@@ -18,7 +18,7 @@ import {
   registryConfigFromEnv,
   TransactionType,
 } from '@eda/events';
-import { loadTopicCatalog, TOPIC_CATALOG_DIR } from '@eda/kafka';
+import { loadTopicCatalog, TOPIC_CATALOG_DIR } from '@eda/kafka/topics';
 import { join } from 'node:path';
 
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');

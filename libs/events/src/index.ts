@@ -1,7 +1,8 @@
 /**
  * @eda/events: the inventory records as Avro schemas and generated types, a
- * Confluent-framed serde over a schema registry, the compatibility gate and
- * the schema deploy.
+ * Confluent-framed serde over a schema registry: what apps use at run time.
+ * Schema deployment and the compatibility gate are tooling, at
+ * `@eda/events/deploy`.
  *
  * ```ts
  * const registry = createSchemaRegistryClient(registryConfigFromEnv());
@@ -65,18 +66,3 @@ export {
   isCompatibilityLevel,
   type CompatibilityLevel,
 } from './compatibility/compatibility-level';
-export {
-  checkCompatibility,
-  readIssues,
-  type ReadLabels,
-  type VersionedSchema,
-} from './compatibility/avro-compatibility';
-export { checkAgainstHistory, loadHistory, type HistoryCheckResult } from './compatibility/schema-history';
-export {
-  deploySchemas,
-  formatDeployReport,
-  type DeployReport,
-  type DeployRow,
-  type DeployStatus,
-} from './deploy/schema-deploy';
-export { loadSubjectCatalog, SubjectCatalogError, type SubjectPlan } from './deploy/subject-catalog';

@@ -1,22 +1,16 @@
 /**
  * @eda/kafka: Kafka concerns shared by every app.
  *
- * The topic catalog is read from the Strimzi KafkaTopic files in `gitops/`,
- * the single source of truth for topics on every platform. Client settings
- * come from the environment (`kafkaConfigFromEnv`), and every app builds its
- * clients with the same factories and reports them through the same health
- * indicators.
+ * Client settings come from the environment (`kafkaConfigFromEnv`), and every
+ * app builds its clients with the same factories and reports them through the
+ * same health indicators; failed records go through the same retry topics and
+ * DLQ, and each app declares the Kafka access it needs (`kafkaAccess`).
+ *
+ * Tooling has its own entry points, so this runtime API stays small:
+ * `@eda/kafka/topics` (the topic catalog read from the Strimzi KafkaTopic
+ * files in `gitops/`, and topic reconciliation) and `@eda/kafka/acls` (ACL
+ * rules from access declarations, and KafkaUser files applied to a cluster).
  */
-export {
-  loadTopicCatalog,
-  parseKafkaTopic,
-  replicationFor,
-  configFor,
-  TopicCatalogError,
-  TOPIC_CATALOG_DIR,
-  type TopicDeclaration,
-} from './topics/topic-catalog';
-export { reconcileTopics, type TopicReconcileResult } from './topics/topic-reconciler';
 
 export { KafkaClientError, KafkaConfigError } from './client/kafka-errors';
 /**
@@ -95,27 +89,10 @@ export {
   type ReplayOptions,
 } from './dead-letter/dead-letter-replayer';
 export {
-  ACL_CATEGORIES,
-  ACL_OPERATIONS,
-  CATEGORY_OPERATIONS,
   KafkaAccessDeclarationError,
-  aclsOf,
   deadLetterReplayAccess,
   kafkaAccess,
   type AclCategory,
-  type AclOperation,
-  type AclResourceType,
-  type AclRule,
   type DeadLetterRoute,
   type KafkaAccess,
 } from './access/kafka-access';
-export {
-  applyKafkaUserAcls,
-  KafkaUserFileError,
-  KAFKA_USERS_DIR,
-  loadKafkaUsers,
-  parseKafkaUsers,
-  type AclApplyResult,
-  type StackUser,
-  type UserAcl,
-} from './access/kafka-user-acls';

@@ -14,7 +14,7 @@ import {
   reconcileTopics,
   TOPIC_CATALOG_DIR,
   type TopicDeclaration,
-} from '@eda/kafka';
+} from '@eda/kafka/topics';
 import { COMPOSE_FILE, composeContextFrom, STACK_SCRIPT, WORKSPACE_ROOT } from './compose-context';
 import { initServiceInput } from './checks/init-service-check';
 

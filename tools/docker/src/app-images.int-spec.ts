@@ -12,12 +12,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  createSchemaRegistryClient,
-  deploySchemas,
-  loadSubjectCatalog,
-  registryConfigFromEnv,
-} from '@eda/events';
+import { createSchemaRegistryClient, registryConfigFromEnv } from '@eda/events';
+import { deploySchemas, loadSubjectCatalog } from '@eda/events/deploy';
 import { stackEndpoints, uniqueName } from '@eda/testing';
 import { APPS_NEEDING_MQ, appsWithDockerfile, buildApp } from './app-build';
 import { imageRuntime } from './image-runtime';

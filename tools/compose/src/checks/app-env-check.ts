@@ -17,7 +17,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTopicCatalog } from '@eda/kafka';
+import { loadTopicCatalog } from '@eda/kafka/topics';
 import {
   appServices,
   configDir,

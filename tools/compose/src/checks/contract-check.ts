@@ -5,7 +5,7 @@
  * subjects (comma-separated lists allowed).
  */
 import { join } from 'node:path';
-import { loadTopicCatalog, TOPIC_CATALOG_DIR } from '@eda/kafka';
+import { loadTopicCatalog, TOPIC_CATALOG_DIR } from '@eda/kafka/topics';
 import { environmentOf, SUBJECTS_FILE, type ComposeContext } from '../compose-context';
 import type { ComposeCheck } from './compose-check';
 

@@ -5,7 +5,7 @@
  * bind-mounted read-only from the repository.
  */
 import { posix } from 'node:path';
-import { TOPIC_CATALOG_DIR } from '@eda/kafka';
+import { TOPIC_CATALOG_DIR } from '@eda/kafka/topics';
 import { commandOf, SCHEMAS_DIR, volumesOf, type ComposeContext } from '../compose-context';
 import type { ComposeCheck } from './compose-check';
 import { isInitService } from './lifecycle-check';

@@ -26,7 +26,7 @@ import {
   loadKafkaUsers,
   parseKafkaUsers,
   type StackUser,
-} from '@eda/kafka';
+} from '@eda/kafka/acls';
 
 /** The repository root. */
 export const ROOT = resolve(__dirname, '..', '..', '..', '..');

@@ -6,7 +6,8 @@
  * (tools/stack) creates its users and ACLs from the same KafkaUser files.
  */
 import { stringify } from 'yaml';
-import { ACL_CATEGORIES, aclsOf, type KafkaAccess } from '@eda/kafka';
+import { type KafkaAccess } from '@eda/kafka';
+import { ACL_CATEGORIES, aclsOf } from '@eda/kafka/acls';
 import { collectDeclarations, type DeclaredPrincipal } from './declarations';
 
 /** Where the generated files go, relative to the repo root. */

@@ -10,7 +10,8 @@
  * exactly-once off, fails here. Every literal topic the app uses must also
  * be a KafkaTopic of the same env, and an app that would create topics fails.
  */
-import { ACL_CATEGORIES, type KafkaAccess } from '@eda/kafka';
+import { type KafkaAccess } from '@eda/kafka';
+import { ACL_CATEGORIES } from '@eda/kafka/acls';
 import { describeObject, field, isObject, RenderedSet, Violation } from '../manifest';
 import { ACCESS_FILE, PrincipalAccess } from './kafka-access-policy';
 import { podSpecOf } from './workload-policy';
