@@ -8,7 +8,7 @@ import type { LoadReport } from './load-run';
 
 const W = 1100;
 const PANEL_H = 230;
-const M = { left: 70, right: 190, top: 50, gap: 45 };
+const M = { left: 70, right: 190, top: 50, gap: 62 };
 const COLORS = {
   queryP50: '#9ecae1',
   queryP99: '#3182bd',

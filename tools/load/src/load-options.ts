@@ -3,7 +3,10 @@
  * meaning (flag first). `--smoke` and `--search` change the defaults of the
  * others; an explicit flag still wins.
  */
+import { join, resolve } from 'node:path';
 import { stackEndpoints, type StackEndpoints } from '@eda/testing';
+
+const workspaceRoot = join(__dirname, '../../..');
 
 /** Everything a run needs, defaults resolved. */
 export interface LoadOptions {
@@ -31,6 +34,8 @@ export interface LoadOptions {
     readonly p99LimitMs: number;
   };
   readonly basePort: number;
+  /** Where the apps run from (`--apps-from`): this workspace by default. */
+  readonly appsRoot: string;
   /** Explicit ports (tests pick free ones); otherwise from `basePort`. */
   readonly ports?: { readonly simulator: number; readonly aggregator: number; readonly dashboard: number };
   readonly outDir: string | undefined;
@@ -55,7 +60,7 @@ export const USAGE = `npm run load -- [flags]            (env in brackets)
   --warmup S          seconds left out of percentiles and memory slopes (LOAD_WARMUP_S, default 30; smoke 5)
   --search            find the highest rate with p99 < --p99-limit on both paths, in short steps
   --search-from N     first step's rate (LOAD_SEARCH_FROM, default 100); doubled while it passes
-  --search-max N      highest rate tried (LOAD_SEARCH_MAX, default 3200)
+  --search-max N      highest rate tried (LOAD_SEARCH_MAX, default 25600)
   --search-step S     seconds per step (LOAD_SEARCH_STEP_S, default 40), --search-refine K bisections (default 2)
   --p99-limit MS      the search's latency target (LOAD_P99_LIMIT_MS, default 1000)
   --smoke             a short run (<= 60 s with start-up) that checks the machinery, not the figures
@@ -67,6 +72,8 @@ export const USAGE = `npm run load -- [flags]            (env in brackets)
   --max-heap-slope M  fail if an app's heap grows faster than M MiB/min (LOAD_MAX_HEAP_SLOPE, default 1.5)
   --dedupe-window-ms  the aggregator's DEDUPE_WINDOW_MS (LOAD_DEDUPE_WINDOW_MS, default 60000; 0: the app's 1 day)
   --base-port P       dashboard P, simulator P+1, aggregator P+2 (LOAD_BASE_PORT, default 34500)
+  --apps-from DIR     run the apps from this checkout (e.g. a \`git archive HEAD\` export with a node_modules link)
+                      instead of the working tree (LOAD_APPS_FROM)
   --out DIR           report.json, chart.svg, chart.png (default tmp/load/<run id>)
   --chart FILE        also write the PNG chart there (e.g. docs/img/load-test.png)
   --keep-topics       leave the run's topics and subjects on the stack
@@ -120,12 +127,13 @@ export function loadOptions(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     dedupeWindowMs: num('dedupe-window-ms', 'LOAD_DEDUPE_WINDOW_MS', 60_000),
     search: {
       from: num('search-from', 'LOAD_SEARCH_FROM', 100, 1),
-      max: num('search-max', 'LOAD_SEARCH_MAX', 3200, 1),
+      max: num('search-max', 'LOAD_SEARCH_MAX', 25600, 1),
       stepS: num('search-step', 'LOAD_SEARCH_STEP_S', 40, 5),
       refine: num('search-refine', undefined, 2),
       p99LimitMs: num('p99-limit', 'LOAD_P99_LIMIT_MS', 1000, 1),
     },
     basePort: num('base-port', 'LOAD_BASE_PORT', 34500, 1),
+    appsRoot: resolve(workspaceRoot, str('apps-from') ?? env['LOAD_APPS_FROM'] ?? '.'),
     outDir: str('out'),
     chart: str('chart'),
     keepTopics: flags.has('keep-topics'),

@@ -62,6 +62,7 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void)
       simulator: options.basePort + 1,
       aggregator: options.basePort + 2,
     },
+    appsRoot: options.appsRoot,
     aggregatorEnv: options.dedupeWindowMs > 0 ? { DEDUPE_WINDOW_MS: String(options.dedupeWindowMs) } : {},
     stores: options.stores,
     skus: options.skus,
@@ -100,7 +101,9 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void)
     await session.close(options.keepTopics);
   }
 
-  const judgedFrom = options.mode === 'search' ? 0 : (session.phases[0]?.measuredFromS ?? 0);
+  // Memory is fitted once the state the aggregator keeps by design (ids of the last dedupe window,
+  // purged as stream time passes) has reached its steady size: two windows after the start.
+  const judgedFrom = options.mode === 'search' ? 0 : memoryFitStartS(session.phases[0]?.startS ?? 0, options);
   const end = session.ticks[session.ticks.length - 1]?.t ?? 0;
   const memoryJudged = options.mode !== 'search' && end - judgedFrom >= options.minJudgedS;
   const memory = APPS.map((app): AppMemory => {
@@ -138,6 +141,8 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void)
       skus: options.skus,
       pollMs: options.pollMs,
       dedupeWindowMs: options.dedupeWindowMs || 'app default',
+      appsRoot: options.appsRoot,
+      memoryFittedFromS: judgedFrom,
       maxRssSlope: options.maxRssSlope,
       maxHeapSlope: options.maxHeapSlope,
       ...(options.mode === 'search' ? { search: options.search } : {}),
@@ -222,4 +227,12 @@ function latencyBuckets(session: LoadSession): LatencyBucket[] {
     return [at(50), at(99), at(99.9)];
   };
   return keys.map((k) => ({ t: ((k + 0.5) * bucketMs) / 1000, query: pct(q.get(k)), page: pct(p.get(k)) }));
+}
+
+/** Where the memory fit starts (s): after the warm-up, and after two dedupe windows when the window is bounded. */
+export function memoryFitStartS(
+  phaseStartS: number,
+  options: Pick<LoadOptions, 'warmupS' | 'dedupeWindowMs'>,
+): number {
+  return phaseStartS + Math.max(options.warmupS, (2 * options.dedupeWindowMs) / 1000);
 }

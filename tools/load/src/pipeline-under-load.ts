@@ -14,8 +14,6 @@ import { createSchemaRegistryClient, inventorySchemas, registryConfigFromEnv } f
 import { RetryTopology } from '@eda/kafka';
 import { uniqueName, waitFor, type StackEndpoints } from '@eda/testing';
 
-const workspaceRoot = join(__dirname, '../../..');
-
 /** The public topics of one run. */
 export interface RunTopics {
   readonly items: string;
@@ -47,6 +45,12 @@ export interface AppPorts {
 export interface PipelineOptions {
   readonly stack: StackEndpoints;
   readonly ports: AppPorts;
+  /**
+   * The checkout the apps run from: this workspace, or an export of a commit
+   * (`git archive`) with a `node_modules` link, so that a measurement is not
+   * of someone's half-finished edit in a shared working tree.
+   */
+  readonly appsRoot: string;
   /** Extra environment for the aggregator (e.g. DEDUPE_WINDOW_MS); empty: the app's defaults. */
   readonly aggregatorEnv: Record<string, string>;
 }
@@ -154,7 +158,7 @@ export class PipelineUnderLoad {
       STORE_SALES_TOPIC: t.storeSales,
     };
     this.apps.push(
-      await startApp('inventory-aggregator', ports.aggregator, {
+      await startApp(this.options.appsRoot, 'inventory-aggregator', ports.aggregator, {
         ...common,
         APPLICATION_ID: this.applicationId,
         APPLICATION_SERVER: `127.0.0.1:${ports.aggregator}`,
@@ -163,13 +167,13 @@ export class PipelineUnderLoad {
       }),
     );
     this.apps.push(
-      await startApp('inventory-dashboard', ports.dashboard, {
+      await startApp(this.options.appsRoot, 'inventory-dashboard', ports.dashboard, {
         ...common,
         ALERTS_TOPIC: t.alerts,
         ALERTS_GROUP_ID: this.alertsGroupId,
       }),
     );
-    this.apps.push(await startApp('store-simulator', ports.simulator, common));
+    this.apps.push(await startApp(this.options.appsRoot, 'store-simulator', ports.simulator, common));
   }
 
   /** Stops the apps (SIGTERM), then deletes the run's topics and subjects unless `keep`. */
@@ -197,10 +201,15 @@ export class PipelineUnderLoad {
 }
 
 /** Starts `apps/<app>/src/main.ts` on `port`; resolves once `/health/ready` answers 200. */
-async function startApp(app: string, port: number, env: Record<string, string>): Promise<AppProcess> {
-  const appRoot = join(workspaceRoot, 'apps', app);
+async function startApp(
+  root: string,
+  app: string,
+  port: number,
+  env: Record<string, string>,
+): Promise<AppProcess> {
+  const appRoot = join(root, 'apps', app);
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(appRoot, 'src/main.ts')], {
-    cwd: workspaceRoot,
+    cwd: root,
     env: {
       ...process.env,
       SWC_NODE_PROJECT: join(appRoot, 'tsconfig.json'),

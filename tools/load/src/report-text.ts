@@ -40,7 +40,8 @@ export function summaryLines(report: LoadReport): string[] {
     );
   lines.push(
     '',
-    `load: memory limits: RSS ${String(report.settings['maxRssSlope'])} MiB/min, heap ${String(report.settings['maxHeapSlope'])} MiB/min, fitted after the warm-up`,
+    `load: memory limits: RSS ${String(report.settings['maxRssSlope'])} MiB/min, heap ${String(report.settings['maxHeapSlope'])} MiB/min, ` +
+      `fitted from ${String(report.settings['memoryFittedFromS'])} s on (after the warm-up and two dedupe windows)`,
   );
   if (report.maxRateUnderLimit !== undefined)
     lines.push(
