@@ -3,16 +3,16 @@
  * overridable by the same variable docker-compose.yml reads (CI moves them to
  * 2xxxx so they never meet the native stack's 9092, 8081 and 3000-3003).
  */
+import { readIntegerEnv } from '@eda/base';
 
 /** Host port of a compose service, from its `EDA_*_PORT` variable or the file's default. */
 function port(variable: string, fallback: number): number {
-  const text = process.env[variable];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 65_535) {
-    throw new RangeError(`${variable}=${text} is not a port number`);
-  }
-  return value;
+  return readIntegerEnv(
+    process.env,
+    variable,
+    { fallback, min: 1, max: 65_535 },
+    (name, _detail, raw) => new RangeError(`${name}=${raw} is not a port number`),
+  );
 }
 
 /** Where the tests reach each published service. */

@@ -8,6 +8,7 @@ import { registerAs, type ConfigType } from '@nestjs/config';
 import { registryConfigFromEnv } from '@eda/events';
 import { kafkaConfigFromEnv } from '@eda/kafka';
 import type { DeserializationErrorPolicy, ProcessingGuarantee } from '@eda/streams';
+import { readIntegerEnv } from '@eda/base';
 
 /** An aggregator variable is missing or malformed. Not retriable: fix the environment and restart. */
 export class AggregatorConfigError extends Error {
@@ -135,17 +136,21 @@ function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boole
 }
 
 function optionalInteger(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
-  return env[name] === undefined || env[name] === '' ? undefined : integer(env, name, min, min, max);
+  return readIntegerEnv(
+    env,
+    name,
+    { min, max },
+    (variable, detail) => new AggregatorConfigError(variable, detail),
+  );
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new AggregatorConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
+  return readIntegerEnv(
+    env,
+    name,
+    { fallback, min, max },
+    (variable, detail) => new AggregatorConfigError(variable, detail),
+  );
 }
 
 /** `aggregator` namespace: HTTP, topics, streams, windows, queries, shutdown, logging. */

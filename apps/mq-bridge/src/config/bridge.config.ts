@@ -7,6 +7,7 @@ import { registerAs, type ConfigType } from '@nestjs/config';
 import { registryConfigFromEnv } from '@eda/events';
 import { kafkaConfigFromEnv } from '@eda/kafka';
 import { mqConnectionConfigFromEnv } from '@eda/mq';
+import { readIntegerEnv } from '@eda/base';
 
 /** A bridge variable is missing or malformed. Not retriable: fix the environment and restart. */
 export class BridgeConfigError extends Error {
@@ -97,13 +98,12 @@ function mqObject(env: NodeJS.ProcessEnv, name: string): string {
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new BridgeConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
+  return readIntegerEnv(
+    env,
+    name,
+    { fallback, min, max },
+    (variable, detail) => new BridgeConfigError(variable, detail),
+  );
 }
 
 /** `bridge` namespace: HTTP, topic and subject, queues, batching, shutdown, logging. */

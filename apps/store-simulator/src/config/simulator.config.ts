@@ -6,6 +6,7 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
 import { registryConfigFromEnv } from '@eda/events';
 import { kafkaConfigFromEnv } from '@eda/kafka';
+import { readIntegerEnv } from '@eda/base';
 
 /** A simulator variable is missing or malformed. Not retriable: fix the environment and restart. */
 export class SimulatorConfigError extends Error {
@@ -69,13 +70,12 @@ export function simulatorSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new SimulatorConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
+  return readIntegerEnv(
+    env,
+    name,
+    { fallback, min, max },
+    (variable, detail) => new SimulatorConfigError(variable, detail),
+  );
 }
 
 /** `simulator` namespace: HTTP, topic, batching, limits, shutdown, logging. */

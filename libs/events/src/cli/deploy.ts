@@ -14,7 +14,7 @@
  */
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { isRetriable } from '@eda/base';
+import { isRetriable, readIntegerEnv } from '@eda/base';
 import { deploySchemas, formatDeployReport } from '../deploy/schema-deploy';
 import { loadSubjectCatalog } from '../deploy/subject-catalog';
 import { registryConfigFromEnv } from '../registry/registry-config';
@@ -22,12 +22,12 @@ import { createSchemaRegistryClient } from '../registry/schema-registry-client';
 
 /** How long a retriable failure is retried, from SCHEMAS_DEPLOY_RETRY_MS. */
 function retryBudgetMs(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env['SCHEMAS_DEPLOY_RETRY_MS'];
-  const value = raw === undefined || raw === '' ? 120_000 : Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`SCHEMAS_DEPLOY_RETRY_MS must be a non-negative integer (ms), got "${raw}".`);
-  }
-  return value;
+  return readIntegerEnv(
+    env,
+    'SCHEMAS_DEPLOY_RETRY_MS',
+    { fallback: 120_000, min: 0 },
+    (variable, detail) => new Error(`${variable} (ms) ${detail}.`),
+  );
 }
 
 async function main(): Promise<number> {

@@ -11,6 +11,7 @@
  * | `SCHEMA_REGISTRY_RETRIES`      | `3` (retries of 5xx answers)              |
  */
 import { EventsError } from '../errors';
+import { readIntegerEnv } from '@eda/base';
 
 /** Validated registry settings. */
 export interface RegistryConfig {
@@ -57,14 +58,10 @@ export function registryConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Reg
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, allowZero = false): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new RegistryConfigError(
-      name,
-      `must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${raw}"`,
-    );
-  }
-  return value;
+  return readIntegerEnv(
+    env,
+    name,
+    { fallback, min: allowZero ? 0 : 1 },
+    (variable, detail) => new RegistryConfigError(variable, detail),
+  );
 }

@@ -20,6 +20,7 @@
 import { readFileSync } from 'node:fs';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import { KafkaConfigError } from './kafka-errors';
+import { readIntegerEnv } from '@eda/base';
 
 /** SASL mechanisms we support; the names are those Strimzi `KafkaUser` resources use. */
 export const SASL_MECHANISMS = ['scram-sha-512', 'scram-sha-256', 'plain'] as const;
@@ -201,14 +202,10 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, allowZero = false): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new KafkaConfigError(
-      name,
-      `must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${raw}"`,
-    );
-  }
-  return value;
+  return readIntegerEnv(
+    env,
+    name,
+    { fallback, min: allowZero ? 0 : 1 },
+    (variable, detail) => new KafkaConfigError(variable, detail),
+  );
 }
