@@ -1,17 +1,12 @@
 /**
- * Hosts the alerting topology (alerts-topology.ts) in a `KafkaStreams`
- * instance for the app's lifetime, as the aggregator hosts its own: the
- * application id is `ALERTS_GROUP_ID`, shared by every replica, so the group
- * gives each replica a share of the `store.inventory` partitions (tasks), a
- * task moving on a scale-up, a shutdown or a crash restores its levels from
- * the changelog, and `exactly_once_v2` commits alerts, levels and offsets in
- * one transaction. Start-up never crashes on a missing dependency: the
- * registry lookups and the join are retried in the background, and health
- * reports the state meanwhile. The changelog topic is a KafkaTopic in
- * gitops/, only verified unless ALERTS_INTERNAL_TOPICS_CREATE is true.
+ * Runs the alerting topology in a `KafkaStreams` instance for the app's
+ * lifetime, as the aggregator runs its own: application id `ALERTS_GROUP_ID`
+ * (shared by all replicas, so they share the tasks), `exactly_once_v2`. The
+ * registry lookups and the join are retried in the background; health shows
+ * the state meanwhile.
  */
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { createSchemaRegistryClient } from '@eda/events';
+import { createSchemaRegistryClient, type InventoryAlert } from '@eda/events';
 import { kafkaLogCreator, kafkaLogSinkFrom, toKafkaJsConfig } from '@eda/kafka';
 import { KafkaStreams, StreamsState } from '@eda/streams';
 import {
@@ -58,15 +53,10 @@ export class AlertingStreams implements OnApplicationBootstrap, OnApplicationShu
     await this.streams?.close();
   }
 
-  /** The engine's state (CREATED until a start attempt got that far). */
-  get state(): StreamsState {
-    return this.streams?.state ?? StreamsState.CREATED;
-  }
-
-  /** State and the last start-up or fatal error, for health. */
+  /** The engine's state (CREATED until a start attempt got that far) and the last start-up or fatal error. */
   describe(): { state: StreamsState; error?: string } {
     const error = (this.streams?.fatalError as Error | undefined)?.message ?? this.lastError;
-    return { state: this.state, ...(error ? { error } : {}) };
+    return { state: this.streams?.state ?? StreamsState.CREATED, ...(error ? { error } : {}) };
   }
 
   /** Tasks (store.inventory partitions) whose alerts this replica raises. */
@@ -80,14 +70,8 @@ export class AlertingStreams implements OnApplicationBootstrap, OnApplicationShu
       const registry = createSchemaRegistryClient(this.registrySettings);
       const serdes = await prepareAlertSerdes(registry, settings.topics);
       if (this.closed) return;
-      const topology = buildAlertsTopology(
-        {
-          topics: settings.topics,
-          lowStockThreshold: settings.lowStockThreshold,
-          onAlert: (alert) => this.metrics.alerts.inc({ level: alert.level }),
-        },
-        serdes,
-      );
+      const onAlert = (alert: InventoryAlert) => this.metrics.alerts.inc({ level: alert.level });
+      const topology = buildAlertsTopology({ ...settings, onAlert }, serdes);
       // KAFKA_RETRIES is left out: capping a transactional producer's retries could break exactly-once.
       const { retry: _capped, ...client } = toKafkaJsConfig(this.kafkaSettings);
       const streams = new KafkaStreams(topology, {

@@ -1,8 +1,7 @@
 /**
- * The page's recent alerts: follows `inventory.alerts` (read_committed, so
- * only alerts of committed transactions) with a fresh group per start from
- * the beginning, as the view reads its topics, and records every alert,
- * whichever replica raised it. It raises nothing and decides nothing.
+ * The page's recent alerts: every replica follows `inventory.alerts` from the
+ * beginning (fresh group per start, read_committed) and lists every alert,
+ * whichever replica raised it. It raises nothing.
  */
 import {
   BeforeApplicationShutdown,
@@ -23,14 +22,13 @@ import {
 import { DashboardKafka } from '../consumer/dashboard-kafka';
 import { InventoryView } from '../inventory/inventory-view';
 
-/** One kafkajs consumer feeding the view's alerts. */
+/** One kafkajs consumer feeding the view's alerts; its lifecycle is in `state` (health). */
 @Injectable()
 export class AlertsFeed implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(AlertsFeed.name);
   private readonly consumer: Consumer;
-  private readonly serde: AvroSerde<InventoryAlert>;
-  /** Lifecycle for the health probes. */
   readonly state: ClientStateProbe;
+  private readonly serde: AvroSerde<InventoryAlert>;
 
   constructor(
     @Inject(dashboardConfig.KEY) private readonly settings: DashboardSettings,
@@ -38,16 +36,11 @@ export class AlertsFeed implements OnApplicationBootstrap, BeforeApplicationShut
     kafka: DashboardKafka,
     private readonly view: InventoryView,
   ) {
-    this.serde = new AvroSerde({
-      registry: createSchemaRegistryClient(registry),
-      schema: inventorySchemas.InventoryAlert,
-    });
-    this.consumer = kafka.kafka.consumer({
-      groupId: `${settings.groupId}-alerts`,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 1000,
-    });
+    const groupId = `${settings.groupId}-alerts`;
+    this.consumer = kafka.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1000 });
     this.state = ClientStateProbe.forConsumer(this.consumer);
+    const schema = inventorySchemas.InventoryAlert;
+    this.serde = new AvroSerde({ registry: createSchemaRegistryClient(registry), schema });
   }
 
   /** Starts following; a failure shows in health (kafkajs reports it as a crash). */
@@ -62,8 +55,7 @@ export class AlertsFeed implements OnApplicationBootstrap, BeforeApplicationShut
         try {
           this.view.recordAlert(await this.serde.decode(message.value));
         } catch (err) {
-          // A registry outage is retried (kafkajs fetches the record again); a record that never decodes is nobody's alert.
-          if (isRetriable(err)) throw err;
+          if (isRetriable(err)) throw err; // a registry outage: kafkajs fetches the record again
           this.logger.warn({
             msg: `Undecodable record on ${topic}, ignored`,
             partition,

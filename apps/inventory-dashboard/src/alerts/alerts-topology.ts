@@ -3,16 +3,11 @@
  *
  * ```
  * store.inventory ─► group by key (storeId) ─► alert-levels ─► crossings ─► inventory.alerts
- *  (key storeId)     (no repartition)          (sku -> level,                (key storeId/sku)
- *                                               <app>-alert-levels-changelog)
+ *  (key storeId)     no repartition            (<app>-alert-levels-changelog)  (key storeId/sku)
  * ```
  *
- * `store.inventory` is keyed by storeId, so grouping by key needs no
- * repartition topic: each task owns a partition's stores and their levels.
- * Caching is off, so each snapshot's crossings go downstream as it is folded
- * (a cache would keep only the last fold per commit and drop the crossings of
- * the ones before). Ownership, restore on handover and exactly-once are the
- * engine's.
+ * Caching is off: each fold's crossings go downstream at once (a cache would
+ * keep the last fold per commit and drop the crossings of those before it).
  */
 import {
   AvroSerde,
@@ -75,11 +70,7 @@ export function buildAlertsTopology(options: AlertsTopologyOptions, serdes: Aler
   return builder.build();
 }
 
-/**
- * The topology's serdes, resolved against the registry once (TopicNameStrategy,
- * no auto-registration): the alert's writer id, and readers for the app's own
- * StoreInventory schema and the subject's latest version.
- */
+/** The serdes, resolved once (no auto-registration): the alert's writer id; readers of ours and the latest StoreInventory. */
 export async function prepareAlertSerdes(
   registry: SchemaRegistryClient,
   topics: AlertsTopologyOptions['topics'],

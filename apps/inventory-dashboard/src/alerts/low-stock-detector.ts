@@ -1,16 +1,10 @@
 /**
- * The crossing rule, as the aggregate function of the alerting topology
- * (alerts-topology.ts): folds a store's new stock snapshot into the last level
- * of each of its skus, and says which alerts the snapshot raises. Once per
- * crossing: an alert is raised when an item's level gets worse (none -> LOW,
- * none or LOW -> OUT_OF_STOCK), never while it stays at that level.
- * Recovering above the threshold re-arms it; OUT_OF_STOCK back to LOW raises
- * nothing (it got better). An item missing from a snapshot keeps its level
- * (the aggregator never drops an item it has seen).
- *
- * Pure: the engine keeps the aggregate in a change-logged store and commits
- * it together with the alerts and the input offsets (exactly-once), so the
- * rule needs no memory of what was published.
+ * The crossing rule, the alerting topology's aggregate function: folds a
+ * store's snapshot into its skus' last levels. Once per crossing: an alert
+ * when a level gets worse (none -> LOW, none or LOW -> OUT_OF_STOCK), none
+ * while it stays; recovering above the threshold re-arms it; OUT_OF_STOCK ->
+ * LOW raises nothing. A sku missing from a snapshot keeps its level. Pure: the
+ * engine stores and commits the levels with the alerts (exactly-once).
  */
 import { AlertLevel, type InventoryAlert, type StoreInventory } from '@eda/events';
 

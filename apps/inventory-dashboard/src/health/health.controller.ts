@@ -53,7 +53,7 @@ export class HealthController {
     return this.health.check([
       () => this.kafkaHealth.clientState('consumer', this.kafka.consumerState, ALIVE),
       () => this.kafkaHealth.clientState('alerts', this.feed.state, ALIVE),
-      () => this.alertingCheck(this.alerting.state !== StreamsState.ERROR),
+      () => this.alertingCheck((state) => state !== StreamsState.ERROR),
     ]);
   }
 
@@ -65,21 +65,20 @@ export class HealthController {
       () => this.kafkaHealth.reachable('kafka', this.kafka.admin, this.settings.healthTimeoutMs),
       () => this.kafkaHealth.clientState('consumer', this.kafka.consumerState, ['joined']),
       () => this.kafkaHealth.clientState('alerts', this.feed.state, ['joined']),
-      () => {
-        const { state } = this.alerting;
-        return this.alertingCheck(
-          state === StreamsState.RUNNING || (state === StreamsState.REBALANCING && this.alerting.hasRun),
-        );
-      },
+      () =>
+        this.alertingCheck(
+          (state) =>
+            state === StreamsState.RUNNING || (state === StreamsState.REBALANCING && this.alerting.hasRun),
+        ),
       () => this.kafkaHealth.clientState('producer', this.kafka.producerState, ['connected']),
       () => this.view(),
     ]);
   }
 
-  private alertingCheck(up: boolean) {
+  private alertingCheck(up: (state: StreamsState) => boolean) {
     const indicator = this.indicators.check('alerting');
     const status = this.alerting.describe();
-    return up ? indicator.up({ state: status.state }) : indicator.down(status);
+    return up(status.state) ? indicator.up({ state: status.state }) : indicator.down(status);
   }
 
   private view() {

@@ -89,7 +89,6 @@ export class DashboardTopics {
     const admin = await this.context.connectedAdmin();
     const compacted = new Set([this.storeInventory, this.itemInventory, this.alertLevelsChangelog]);
     await admin.createTopics({
-      waitForLeaders: true,
       topics: this.all().map((topic) => ({
         topic,
         numPartitions: this.partitions,
@@ -97,6 +96,21 @@ export class DashboardTopics {
         configEntries: compacted.has(topic) ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
       })),
     });
+    // Not `waitForLeaders`: kafkajs retries that only on LEADER_NOT_AVAILABLE, and a broker busy with
+    // other tests' topics answers UNKNOWN_TOPIC_OR_PARTITION for a moment too (seen under load).
+    await waitFor(
+      'the topics to have leaders',
+      async () => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: this.all() });
+        return topics.every(
+          (t) => t.partitions.length === this.partitions && t.partitions.every((p) => p.leader >= 0),
+        )
+          ? true
+          : undefined;
+      },
+      30_000,
+      200,
+    );
     const schemas: Array<[string, object]> = [
       [this.storeInventory, inventorySchemas.StoreInventory as object],
       [this.itemInventory, inventorySchemas.ItemInventory as object],
