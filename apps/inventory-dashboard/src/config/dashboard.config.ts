@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { registerAs, type ConfigType } from '@nestjs/config';
 import { registryConfigFromEnv } from '@eda/events';
 import { kafkaConfigFromEnv } from '@eda/kafka';
+import { readIntegerEnv } from '@eda/base';
 
 /** A dashboard variable is missing or malformed. Not retriable: fix the environment and restart. */
 export class DashboardConfigError extends Error {
@@ -130,13 +131,12 @@ function integer(
   min: number,
   max: number,
 ): number {
-  const raw = env[variable];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new DashboardConfigError(variable, `must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
+  return readIntegerEnv(
+    env,
+    variable,
+    { fallback, min, max },
+    (name, detail) => new DashboardConfigError(name, detail),
+  );
 }
 
 /** `dashboard` namespace: HTTP, topics, retries, alerts, view sizes, shutdown, logging. */
