@@ -17,10 +17,14 @@
  * Each contender gets a fresh 6-partition topic; the consumers read what the
  * raw kafkajs producer wrote. Results go to docs/benchmarks.md.
  *
- * Env: BENCH_RECORDS (default 100000), KAFKA_BROKERS, SCHEMA_REGISTRY_URL.
+ * Each figure is given whole-run and in steady state (the median of the tools' reporting
+ * windows after the first; the JS contenders are cut into the same windows).
+ *
+ * Env: BENCH_RECORDS (default 2000000), BENCH_WRITE=false (print only), KAFKA_BROKERS,
+ * SCHEMA_REGISTRY_URL.
  */
 import { randomUUID } from 'node:crypto';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, Message, Producer } from 'kafkajs';
 import {
@@ -37,11 +41,14 @@ import {
   createKafkaClient,
   kafkaConfigFromEnv,
 } from '@eda/kafka';
-import { consumerPerfTest, producerPerfTest } from './kafka-perf-tools';
+import { consumerPerfTest, producerPerfTest, steadyState, type PerfFigures } from './kafka-perf-tools';
 import { writeBenchmarkSection } from './benchmark-report';
 
-const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 100_000);
+const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 2_000_000);
 const BATCH = 1000;
+/** The windows kafka-producer-perf-test reports in (fixed by the tool), and the ones asked of the consumer tool. */
+const PRODUCE_WINDOW_MS = 5000;
+const CONSUME_WINDOW_MS = 500;
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 
 function transaction(i: number): ItemTransaction {
@@ -57,17 +64,48 @@ function transaction(i: number): ItemTransaction {
   };
 }
 
-async function timed(fn: () => Promise<void>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await fn();
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return RECORDS / seconds;
+/**
+ * Windows of records/s as Kafka's perf tools cut them: a window closes at the
+ * first completed batch at least `windowMs` after it opened; the remainder
+ * (a partial window) is not one, as the tools do not print it either.
+ */
+class WindowedRate {
+  readonly windows: number[] = [];
+  private readonly start = performance.now();
+  private windowStart = this.start;
+  private windowCount = 0;
+  private count = 0;
+
+  constructor(private readonly windowMs: number) {}
+
+  add(records: number): void {
+    this.count += records;
+    const now = performance.now();
+    if (now - this.windowStart >= this.windowMs) {
+      this.windows.push(((this.count - this.windowCount) * 1000) / (now - this.windowStart));
+      this.windowStart = now;
+      this.windowCount = this.count;
+    }
+  }
+
+  figures(): PerfFigures {
+    const whole = (this.count * 1000) / (performance.now() - this.start);
+    return { whole, steady: steadyState(this.windows), windows: this.windows };
+  }
 }
 
-async function produceAll(producer: Producer, topic: string, batchOf: (from: number) => Promise<Message[]>) {
+async function produceAll(
+  producer: Producer,
+  topic: string,
+  batchOf: (from: number) => Promise<Message[]>,
+): Promise<PerfFigures> {
+  const rate = new WindowedRate(PRODUCE_WINDOW_MS);
   for (let from = 0; from < RECORDS; from += BATCH) {
-    await producer.send({ topic, acks: -1, messages: await batchOf(from) });
+    const messages = await batchOf(from);
+    await producer.send({ topic, acks: -1, messages });
+    rate.add(messages.length);
   }
+  return rate.figures();
 }
 
 async function consumeAll(
@@ -75,28 +113,32 @@ async function consumeAll(
   topic: string,
   onBatch: (values: Buffer[]) => void,
   records = RECORDS,
-): Promise<number> {
+): Promise<PerfFigures> {
   const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}`, maxBytes: 10 * 1024 * 1024 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let seen = 0;
-  let started = 0n;
+  // Timed from the first fetched batch, like kafka-consumer-perf-test's fetch
+  // figures, so group join and assignment are not counted.
+  let rate: WindowedRate | undefined;
+  let figures: PerfFigures | undefined;
   const done = new Promise<void>((resolve) => {
     void consumer.run({
       eachBatch: async ({ batch }) => {
-        if (started === 0n) started = process.hrtime.bigint();
+        rate ??= new WindowedRate(CONSUME_WINDOW_MS);
         onBatch(batch.messages.map((m) => m.value as Buffer));
         seen += batch.messages.length;
-        if (seen >= records) resolve();
+        rate.add(batch.messages.length);
+        if (seen >= records && !figures) {
+          figures = rate.figures();
+          resolve();
+        }
       },
     });
   });
   await done;
-  // Timed from the first fetched batch, like kafka-consumer-perf-test, so
-  // group join and assignment are not counted.
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await consumer.disconnect();
-  return records / seconds;
+  return figures as PerfFigures;
 }
 
 async function main(): Promise<void> {
@@ -140,7 +182,8 @@ async function main(): Promise<void> {
       subjectNameStrategy: () => 'items-value',
     });
     const records = Array.from({ length: RECORDS }, (_, i) => transaction(i));
-    const frames = await Promise.all(records.map((r) => serde.encode(oursTopic, r)));
+    await serde.encode(oursTopic, records[0] as ItemTransaction); // resolves the schema id once
+    const frames = records.map((r) => serde.encodeSync(oursTopic, r));
     const recordSize = Math.round(frames.reduce((n, f) => n + f.length, 0) / frames.length);
 
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -168,7 +211,7 @@ async function main(): Promise<void> {
           .slice(from, from + BATCH)
           .map(async (r) => ({ key: r.storeId, value: await serde.encode(topic, r) })),
       );
-    let confluentProduce: number | undefined;
+    let confluentProduce: PerfFigures | undefined;
     if (confluent) {
       const confluentProducer = createIdempotentProducer(confluent);
       await confluentProducer.connect();
@@ -178,27 +221,21 @@ async function main(): Promise<void> {
           acks: -1,
           messages: await oursBatch(warmupTopic)(i * BATCH),
         });
-      confluentProduce = await timed(() =>
-        produceAll(confluentProducer, confluentTopic, oursBatch(confluentTopic)),
-      );
+      confluentProduce = await produceAll(confluentProducer, confluentTopic, oursBatch(confluentTopic));
       await confluentProducer.disconnect();
     }
     const produce = {
-      ours: await timed(() =>
-        produceAll(producer, oursTopic, async (from) =>
-          Promise.all(
-            records
-              .slice(from, from + BATCH)
-              .map(async (r) => ({ key: r.storeId, value: await serde.encode(oursTopic, r) })),
-          ),
+      ours: await produceAll(producer, oursTopic, async (from) =>
+        Promise.all(
+          records
+            .slice(from, from + BATCH)
+            .map(async (r) => ({ key: r.storeId, value: await serde.encode(oursTopic, r) })),
         ),
       ),
-      raw: await timed(() =>
-        produceAll(producer, rawTopic, async (from) =>
-          frames
-            .slice(from, from + BATCH)
-            .map((value, i) => ({ key: records[from + i]?.storeId ?? null, value })),
-        ),
+      raw: await produceAll(producer, rawTopic, async (from) =>
+        frames
+          .slice(from, from + BATCH)
+          .map((value, i) => ({ key: records[from + i]?.storeId ?? null, value })),
       ),
       java: producerPerfTest({
         bootstrap: brokers.join(','),
@@ -219,50 +256,77 @@ async function main(): Promise<void> {
     const consume = {
       ours: await consumeAll(kafka, rawTopic, decodeAll),
       raw: await consumeAll(kafka, rawTopic, () => undefined),
-      java: consumerPerfTest({ bootstrap: brokers.join(','), topic: rawTopic, records: RECORDS }),
+      java: consumerPerfTest({
+        bootstrap: brokers.join(','),
+        topic: rawTopic,
+        records: RECORDS,
+        windowMs: CONSUME_WINDOW_MS,
+      }),
     };
     const expected = confluent ? 2 * RECORDS : RECORDS;
     if (decoded < expected) throw new Error(`decoded ${decoded} of ${expected} records`);
 
-    const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-    const ratio = (a: number, b: number) => (a / b).toFixed(2);
+    const loadAtEnd = loadavg()[0]?.toFixed(2) ?? 'unknown';
+    const fmt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
+    const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? (a / b).toFixed(2) : 'n/a');
+    const row = (name: string, p: PerfFigures, c: PerfFigures) =>
+      `| ${name} | ${fmt(p.steady)} | ${fmt(p.whole)} | ${fmt(c.steady)} | ${fmt(c.whole)} |`;
+    const ratioRow = (name: string, p: [PerfFigures, PerfFigures], c: [PerfFigures, PerfFigures]) =>
+      `| ${name} | ${ratio(p[0].steady, p[1].steady)} | ${ratio(p[0].whole, p[1].whole)} | ` +
+      `${ratio(c[0].steady, c[1].steady)} | ${ratio(c[0].whole, c[1].whole)} |`;
+    const windows = (f: PerfFigures) => f.windows.map(fmt).join(', ');
+    const cp = confluentProduce;
+    const cc = confluentConsume;
     const markdown = [
       '## Kafka paths: ours vs raw kafkajs vs Kafka perf tools (tools/bench)',
       '',
       `Measured ${new Date().toISOString().slice(0, 10)} by \`npx nx run @eda/bench:bench\` (tools/bench/kafka-paths.bench.ts).`,
       '',
-      `- Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, kafkajs 2.2.4, Kafka 4.1.2 (native stack, one KRaft node on loopback).`,
+      `- Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, kafkajs 2.2.4, Kafka 4.1.2 (native stack, one KRaft node on loopback).`,
       `- Conditions: ${fmt(RECORDS)} ItemTransaction records of ${recordSize} bytes (Confluent-framed Avro), 6-partition topics, acks=all, idempotent producers;`,
       `  kafkajs sends batches of ${BATCH} and awaits each; Kafka's tools run with their defaults plus linger.ms=5, batch.size=64 KiB. One run, contenders back to back.`,
       "- Confluent's client runs with the facade's settings (idempotent, acks=all) and librdkafka's defaults (linger.ms=5, eachBatch of at most 32 messages); the same `produceAll`/`consumeAll` code drives it through `createKafkaClient`.",
-      `- Load average (1 min) when the run started: ${loadAtStart} on ${cpus().length} cores. Java's numbers include its JIT warm-up, which 100k records do not amortise.`,
+      `- Load average (1 min): ${loadAtStart} when the run started, ${loadAtEnd} when it ended, on ${cpus().length} cores shared with other work.`,
       '',
-      'The Java tools are timed as they report themselves: the producer over its whole run (JVM start excluded, connection included),',
-      'the consumer by `fetch.nMsg.sec` (group join excluded), which is also how the kafkajs consumers are timed (from the first batch).',
+      '**Steady state** is what the Java tools print while they run: kafka-producer-perf-test a line per 5 s window,',
+      `kafka-consumer-perf-test (\`--show-detailed-stats --reporting-interval ${CONSUME_WINDOW_MS}\`) a line per ${CONSUME_WINDOW_MS} ms window`,
+      'of fetching. The figure is the median of those windows without the first (JVM JIT, connections, the group join);',
+      'the JS contenders are cut into the same windows (a window closes at the first batch completed after it is full)',
+      "and reported the same way. **Whole run** is each tool's own summary (producer: all records over its run, JVM",
+      'start excluded; consumer: `fetch.nMsg.sec` of a second, plain run, group join excluded) and, for kafkajs, the',
+      'same spans.',
       '',
-      '| path | produce records/s | consume records/s |',
-      '| --- | ---: | ---: |',
-      `| ours: AvroSerde + kafkajs | ${fmt(produce.ours)} | ${fmt(consume.ours)} |`,
-      confluentProduce !== undefined && confluentConsume !== undefined
-        ? `| ours on Confluent's client (${CONFLUENT_CLIENT_VERSION}, librdkafka) | ${fmt(confluentProduce)} | ${fmt(confluentConsume)} |`
-        : `| ours on Confluent's client | not built here (tools/kafka/install-confluent-client.sh) | |`,
-      `| raw kafkajs, same bytes | ${fmt(produce.raw)} | ${fmt(consume.raw)} |`,
-      `| Kafka perf tools (Java client) | ${fmt(produce.java)} | ${fmt(consume.java)} |`,
+      '| path | produce steady | produce whole run | consume steady | consume whole run |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      row('ours: AvroSerde + kafkajs', produce.ours, consume.ours),
+      cp !== undefined && cc !== undefined
+        ? row(`ours on Confluent's client (${CONFLUENT_CLIENT_VERSION}, librdkafka)`, cp, cc)
+        : `| ours on Confluent's client | not built here (tools/kafka/install-confluent-client.sh) | | | |`,
+      row('raw kafkajs, same bytes', produce.raw, consume.raw),
+      row('Kafka perf tools (Java client)', produce.java, consume.java),
       '',
-      '| ratio (same run) | produce | consume |',
-      '| --- | ---: | ---: |',
-      `| ours / raw kafkajs | ${ratio(produce.ours, produce.raw)} | ${ratio(consume.ours, consume.raw)} |`,
-      `| ours / Kafka perf tools | ${ratio(produce.ours, produce.java)} | ${ratio(consume.ours, consume.java)} |`,
-      ...(confluentProduce !== undefined && confluentConsume !== undefined
+      '| ratio (same run) | produce steady | produce whole | consume steady | consume whole |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      ratioRow('ours / raw kafkajs', [produce.ours, produce.raw], [consume.ours, consume.raw]),
+      ratioRow('ours / Kafka perf tools', [produce.ours, produce.java], [consume.ours, consume.java]),
+      ...(cp !== undefined && cc !== undefined
         ? [
-            `| ours on Confluent / ours on kafkajs | ${ratio(confluentProduce, produce.ours)} | ${ratio(confluentConsume, consume.ours)} |`,
-            `| ours on Confluent / Kafka perf tools | ${ratio(confluentProduce, produce.java)} | ${ratio(confluentConsume, consume.java)} |`,
+            ratioRow('ours on Confluent / ours on kafkajs', [cp, produce.ours], [cc, consume.ours]),
+            ratioRow('ours on Confluent / Kafka perf tools', [cp, produce.java], [cc, consume.java]),
           ]
         : []),
-      `| raw kafkajs / Kafka perf tools | ${ratio(produce.raw, produce.java)} | ${ratio(consume.raw, consume.java)} |`,
+      ratioRow('raw kafkajs / Kafka perf tools', [produce.raw, produce.java], [consume.raw, consume.java]),
+      '',
+      'Windows (records/s, in order), for the spread:',
+      '',
+      `- produce, ours: ${windows(produce.ours)}`,
+      `- produce, Kafka perf tool: ${windows(produce.java)}`,
+      `- consume, ours: ${windows(consume.ours)}`,
+      `- consume, Kafka perf tool: ${windows(consume.java)}`,
     ].join('\n');
     console.log(markdown);
-    writeBenchmarkSection(join(__dirname, '..', '..', 'docs', 'benchmarks.md'), 'kafka', markdown);
+    if (process.env['BENCH_WRITE'] !== 'false')
+      writeBenchmarkSection(join(__dirname, '..', '..', 'docs', 'benchmarks.md'), 'kafka', markdown);
   } finally {
     await admin.deleteTopics({ topics }).catch(() => undefined);
     await admin.disconnect();

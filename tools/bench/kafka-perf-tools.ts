@@ -19,13 +19,34 @@ function runJava(mainClass: string, args: string[]): string {
   });
 }
 
-/** Records per second that kafka-producer-perf-test reports for its whole run. */
+/** A throughput over a whole run and in steady state (the median of its reporting windows, the first left out). */
+export interface PerfFigures {
+  /** Records per second over the whole run, as the tool's summary says. */
+  readonly whole: number;
+  /** Median records per second of the reporting windows after the first (JIT, connection, join). */
+  readonly steady: number;
+  /** Every window's records per second, in order. */
+  readonly windows: readonly number[];
+}
+
+/** The median of `windows` without the first (warm-up); NaN when there is no other. */
+export function steadyState(windows: readonly number[]): number {
+  const xs = windows.slice(1).sort((a, b) => a - b);
+  if (xs.length === 0) return NaN;
+  const m = Math.floor(xs.length / 2);
+  return xs.length % 2 ? (xs[m] as number) : ((xs[m - 1] as number) + (xs[m] as number)) / 2;
+}
+
+/**
+ * kafka-producer-perf-test: its summary (whole run) and its steady state, the
+ * median of the 5-second windows it prints while running, the first left out.
+ */
 export function producerPerfTest(opts: {
   bootstrap: string;
   topic: string;
   records: number;
   recordSize: number;
-}): number {
+}): PerfFigures {
   const out = runJava('org.apache.kafka.tools.ProducerPerformance', [
     '--topic',
     opts.topic,
@@ -42,20 +63,33 @@ export function producerPerfTest(opts: {
     'linger.ms=5',
     'batch.size=65536',
   ]);
-  // Final line: "N records sent, X records/sec (Y MB/sec), ..."
-  const summary = out
+  // Every 5 s: "N records sent, X records/sec (Y MB/sec), ... max latency."; last: the same with percentiles.
+  const lines = out
     .trim()
     .split('\n')
-    .reverse()
-    .find((l) => l.includes('records sent'));
-  const match = summary?.match(/records sent, ([\d.]+) records\/sec/);
-  if (!match) throw new Error(`unexpected kafka-producer-perf-test output:\n${out}`);
-  return Number(match[1]);
+    .filter((l) => l.includes('records sent'));
+  const rate = (l: string) => Number(l.match(/records sent, ([\d.]+) records\/sec/)?.[1]);
+  const summary = lines.pop();
+  if (!summary || !Number.isFinite(rate(summary)))
+    throw new Error(`unexpected kafka-producer-perf-test output:\n${out}`);
+  const windows = lines.map(rate);
+  return { whole: rate(summary), steady: steadyState(windows), windows };
 }
 
-/** Records per second that kafka-consumer-perf-test reports while fetching (fetch.nMsg.sec, join excluded). */
-export function consumerPerfTest(opts: { bootstrap: string; topic: string; records: number }): number {
-  const out = runJava('org.apache.kafka.tools.ConsumerPerformance', [
+/**
+ * kafka-consumer-perf-test, run twice in fresh groups: once plain for its
+ * summary's fetch.nMsg.sec (the whole run while fetching, group join
+ * excluded), once with `--show-detailed-stats` for its steady state, the
+ * median of its `windowMs` windows without the first (join, first fetches).
+ * The tool prints no partial last window, so none is dropped.
+ */
+export function consumerPerfTest(opts: {
+  bootstrap: string;
+  topic: string;
+  records: number;
+  windowMs?: number;
+}): PerfFigures {
+  const base = [
     '--bootstrap-server',
     opts.bootstrap,
     '--topic',
@@ -64,12 +98,32 @@ export function consumerPerfTest(opts: { bootstrap: string; topic: string; recor
     String(opts.records),
     '--timeout',
     '60000',
+  ];
+  // Summary CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
+  //              rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+  const summary = runJava('org.apache.kafka.tools.ConsumerPerformance', base);
+  const whole = Number(
+    summary
+      .trim()
+      .split('\n')
+      .pop()
+      ?.split(',')
+      .map((f) => f.trim())[9],
+  );
+  const detailed = runJava('org.apache.kafka.tools.ConsumerPerformance', [
+    ...base,
+    '--show-detailed-stats',
+    '--reporting-interval',
+    String(opts.windowMs ?? 500),
   ]);
-  // CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
-  //      rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
-  const row = out.trim().split('\n').pop() ?? '';
-  const fields = row.split(',').map((f) => f.trim());
-  const rate = Number(fields[9]);
-  if (!Number.isFinite(rate)) throw new Error(`unexpected kafka-consumer-perf-test output:\n${out}`);
-  return rate;
+  // One row per window: time, threadId, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
+  //                     rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec (this window's).
+  const windows = detailed
+    .trim()
+    .split('\n')
+    .filter((l) => /^\d{4}-/.test(l))
+    .map((l) => Number(l.split(',')[9]?.trim()));
+  if (!Number.isFinite(whole) || windows.length === 0 || windows.some((w) => !Number.isFinite(w)))
+    throw new Error(`unexpected kafka-consumer-perf-test output:\n${summary}\n${detailed}`);
+  return { whole, steady: steadyState(windows), windows };
 }

@@ -13,6 +13,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const WORKSPACE = join(__dirname, '..', '..');
+/**
+ * Where ours runs from: this checkout, or BENCH_KS_APP_ROOT, e.g. a `git worktree` of a
+ * commit, so that edits in progress in a shared working tree do not change the subject mid-run.
+ */
+export const APP_ROOT = process.env['BENCH_KS_APP_ROOT'] ?? WORKSPACE;
+
+/** The commit ours runs at, with "+changes" when apps/ or libs/ differ from it there. */
+export function appRevision(): string {
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', APP_ROOT, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  try {
+    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'apps', 'libs') ? '+changes' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
 const BUILD_SH = join(__dirname, 'kstreams', 'build.sh');
 
 /** A running contender: resolves `running` at RUNNING, `stop()` sends SIGTERM and waits. */
@@ -51,7 +70,7 @@ export function describeOurs(env: NodeJS.ProcessEnv): string {
       { itemTransaction: s, itemInventory: s, storeInventory: s, storeSalesWindow: s });
     process.stdout.write(t.describe());`;
   return execFileSync(process.execPath, ['-r', '@swc-node/register', '-e', script], {
-    cwd: WORKSPACE,
+    cwd: APP_ROOT,
     encoding: 'utf8',
     env: { ...process.env, ...env, SWC_NODE_PROJECT: 'apps/inventory-aggregator/tsconfig.json' },
   });
@@ -92,7 +111,7 @@ export async function startOurs(
   if (cpuProf)
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${cpuProf.dir}`, `--cpu-prof-name=${cpuProf.name}`);
   const child = spawn(process.execPath, [...nodeArgs, 'apps/inventory-aggregator/src/main.ts'], {
-    cwd: WORKSPACE,
+    cwd: APP_ROOT,
     env: {
       ...process.env,
       ...env,

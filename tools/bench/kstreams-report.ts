@@ -22,6 +22,8 @@ export interface CellResult {
   readonly date: string;
   /** Records each Kafka Streams run processed first, in the same JVM, to warm the JIT. */
   readonly warmupRecords: number;
+  /** The commit ours ran at (`+changes`: with uncommitted edits in apps/ or libs/). */
+  readonly appRevision: string;
   readonly runs: Record<string, RunResult[]>;
 }
 
@@ -89,7 +91,7 @@ export function renderKStreamsReport(
     '- Same topology in both: dedupe by id (window store id -> event time, one-day buckets, caching off), repartition by',
     '  sku (`<app>-items-by-sku-repartition`, JSON), item stock, store stock, store sales in one-minute windows; JSON',
     '  changelogs, Avro (registry ids looked up at start-up) on the public topics; one stream thread each.',
-    '  Ours is the real app (`apps/inventory-aggregator/src/main.ts`, in-memory stores, its only kind); Kafka Streams',
+    `  Ours is the real app (\`apps/inventory-aggregator/src/main.ts\` at ${[...new Set(cells.map((c) => c.appRevision))].join(', ')}, in-memory stores, its only kind); Kafka Streams`,
     '  runs at its defaults (`max.poll.records` 1000 as Streams sets it, 10 MB cache, in-memory or RocksDB stores).',
     `- Fair to Java: each Kafka Streams run first processes ${fmt(cells[0]?.warmupRecords ?? 0)} warm-up records in the same JVM (another`,
     '  application.id), so the measured run starts with the JIT warm; ours starts cold. 1 GiB heap for Java.',

@@ -18,7 +18,8 @@
  * Cells: BENCH_KS_GUARANTEES (default at_least_once,exactly_once_v2) x
  * BENCH_KS_COMMIT_MS (default 100,1000); BENCH_KS_STORES (in_memory,rocksdb)
  * picks the Java stores; BENCH_KS_REPEAT rounds (default 3), contender order
- * rotated each round. BENCH_KS_CPU_PROF=<dir> profiles ours (--cpu-prof).
+ * rotated each round. BENCH_KS_CPU_PROF=<dir> profiles ours (--cpu-prof). BENCH_KS_APP_ROOT runs
+ * ours from another checkout (a `git worktree` of a commit: a stable subject in a shared tree).
  *
  * Results of every cell are kept in tools/bench/results/kstreams-vs-aggregator.json
  * (a rerun of a cell replaces it) and docs/benchmarks.md's section is rendered from that file;
@@ -38,6 +39,7 @@ import {
   type ItemTransaction,
 } from '@eda/events';
 import {
+  appRevision,
   describeKStreams,
   describeOurs,
   startKStreams,
@@ -221,6 +223,7 @@ async function main(): Promise<void> {
   process.stdout.write(`  produced ${input} (${PARTITIONS} partitions)\n`);
 
   const descriptions = { ours: describeOurs({ ITEMS_TOPIC: 'items' }), kstreams: describeKStreams({}) };
+  const revision = appRevision();
   const cells = GUARANTEES.flatMap((guarantee) => COMMITS.map((commitMs) => ({ guarantee, commitMs })));
   const results = new Map<string, CellResult>(
     cells.map((c) => [
@@ -231,6 +234,7 @@ async function main(): Promise<void> {
         partitions: PARTITIONS,
         date: started.toISOString(),
         warmupRecords: WARMUP,
+        appRevision: revision,
         runs: {},
       },
     ]),
