@@ -3,7 +3,7 @@ import { loadOptions, LoadOptionsError } from './load-options';
 describe('loadOptions', () => {
   it('defaults to five minutes at a fixed rate', () => {
     const o = loadOptions([], {});
-    expect(o).toMatchObject({ mode: 'fixed', durationS: 300, warmupS: 30, dedupeWindowMs: 60_000 });
+    expect(o).toMatchObject({ mode: 'fixed', durationS: 300, warmupS: 30, dedupeWindowMs: 30_000 });
   });
 
   it('takes flags before the environment, and --smoke shortens the run', () => {

@@ -68,9 +68,9 @@ export const USAGE = `npm run load -- [flags]            (env in brackets)
   --poll-ms MS        query-API poll interval per store (LOAD_POLL_MS, default 100)
   --drain S           longest wait after the load for every event to be seen (default 60; smoke 20)
   --tick S            seconds between progress lines and samples (LOAD_TICK_S, default 5; smoke 2)
-  --max-rss-slope M   fail if an app's RSS grows faster than M MiB/min (LOAD_MAX_RSS_SLOPE, default 3)
-  --max-heap-slope M  fail if an app's heap grows faster than M MiB/min (LOAD_MAX_HEAP_SLOPE, default 1.5)
-  --dedupe-window-ms  the aggregator's DEDUPE_WINDOW_MS (LOAD_DEDUPE_WINDOW_MS, default 60000; 0: the app's 1 day)
+  --max-rss-slope M   fail if an app's RSS grows faster than M MiB/min (LOAD_MAX_RSS_SLOPE, default 6)
+  --max-heap-slope M  fail if an app's heap grows faster than M MiB/min (LOAD_MAX_HEAP_SLOPE, default 3)
+  --dedupe-window-ms  the aggregator's DEDUPE_WINDOW_MS (LOAD_DEDUPE_WINDOW_MS, default 30000; 0: the app's 1 day)
   --base-port P       dashboard P, simulator P+1, aggregator P+2 (LOAD_BASE_PORT, default 34500)
   --apps-from DIR     run the apps from this checkout (e.g. a \`git archive HEAD\` export with a node_modules link)
                       instead of the working tree (LOAD_APPS_FROM)
@@ -121,10 +121,10 @@ export function loadOptions(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     skus: num('skus', undefined, 20, 1),
     pollMs: num('poll-ms', 'LOAD_POLL_MS', 100, 10),
     drainS: num('drain', undefined, smoke ? 20 : 60, 1),
-    maxRssSlope: num('max-rss-slope', 'LOAD_MAX_RSS_SLOPE', 3),
-    maxHeapSlope: num('max-heap-slope', 'LOAD_MAX_HEAP_SLOPE', 1.5),
+    maxRssSlope: num('max-rss-slope', 'LOAD_MAX_RSS_SLOPE', 6),
+    maxHeapSlope: num('max-heap-slope', 'LOAD_MAX_HEAP_SLOPE', 3),
     minJudgedS: 120,
-    dedupeWindowMs: num('dedupe-window-ms', 'LOAD_DEDUPE_WINDOW_MS', 60_000),
+    dedupeWindowMs: num('dedupe-window-ms', 'LOAD_DEDUPE_WINDOW_MS', 30_000),
     search: {
       from: num('search-from', 'LOAD_SEARCH_FROM', 100, 1),
       max: num('search-max', 'LOAD_SEARCH_MAX', 25600, 1),

@@ -17,6 +17,16 @@ describe('memoryTrend', () => {
     expect(trend.points).toBe(55);
   });
 
+  it('fits the floors, so a saw-tooth between collections does not read as growth or shrinkage', () => {
+    // Heap climbs 20 MiB between collections every 50 s, on a flat 60 MiB floor; sampled every 5 s.
+    const points = Array.from({ length: 48 }, (_, i) => ({
+      t: i * 5,
+      rssBytes: 200 * MiB,
+      heapUsedBytes: (60 + ((i % 10) / 10) * 20) * MiB,
+    }));
+    expect(Math.abs(memoryTrend(points, 0).heapMiBPerMin)).toBeLessThan(1);
+  });
+
   it('reads a sawtooth (GC) as flat', () => {
     const xs = Array.from({ length: 120 }, (_, i) => i);
     expect(

@@ -41,7 +41,7 @@ export function summaryLines(report: LoadReport): string[] {
   lines.push(
     '',
     `load: memory limits: RSS ${String(report.settings['maxRssSlope'])} MiB/min, heap ${String(report.settings['maxHeapSlope'])} MiB/min, ` +
-      `fitted from ${String(report.settings['memoryFittedFromS'])} s on (after the warm-up and two dedupe windows)`,
+      `fitted from ${String(report.settings['memoryFittedFromS'])} s on (after the warm-up and three dedupe windows), on 30 s floors`,
   );
   if (report.maxRateUnderLimit !== undefined)
     lines.push(
