@@ -74,18 +74,21 @@ describe('service generator', () => {
     expect(snapshot(tree)).toEqual(first);
   });
 
-  it.each([['a producer', { name: 'parcel-scanner', kind: 'producer', produces: 'parcels' }]] as const)(
-    'writes %s',
-    async (_what, options) => {
-      const tree = realTree();
-      await serviceGenerator(tree, { ...options, skipAcl: true });
-      const paths = tree.listChanges().map((c) => c.path);
-      expect(paths).toContain(`apps/${options.name}/src/config/kafka-access.ts`);
-      expect(paths).toContain(`charts/${options.name}/values.yaml`);
-      expect(paths).toContain('libs/events/schemas/Parcels.avsc');
-      expect(paths).not.toContain(`charts/${options.name}/ci/persistence-values.yaml`);
-    },
-  );
+  it.each([
+    ['a producer', { name: 'parcel-scanner', kind: 'producer', produces: 'parcels' }],
+    [
+      'a consumer, on existing and new topics',
+      { name: 'shipments', kind: 'consumer', consumes: 'items,parcels' },
+    ],
+  ] as const)('writes %s', async (_what, options) => {
+    const tree = realTree();
+    await serviceGenerator(tree, { ...options, skipAcl: true });
+    const paths = tree.listChanges().map((c) => c.path);
+    expect(paths).toContain(`apps/${options.name}/src/config/kafka-access.ts`);
+    expect(paths).toContain(`charts/${options.name}/values.yaml`);
+    expect(paths).toContain('libs/events/schemas/Parcels.avsc');
+    expect(paths).not.toContain(`charts/${options.name}/ci/persistence-values.yaml`);
+  });
 
   it.each([
     [{ name: 'inventory-aggregator' }, /apps\/inventory-aggregator exists and was not generated/],

@@ -34,9 +34,6 @@ import {
 } from './registrations';
 import type { ServiceGeneratorSchema } from './schema';
 
-/** Files that only some kinds have. */
-const PROCESSOR_ONLY = ['ci/persistence-values.yaml'];
-
 /** The template variables of `plan`. */
 function substitutions(plan: ServicePlan): Record<string, unknown> {
   return {
@@ -58,12 +55,9 @@ function substitutions(plan: ServicePlan): Record<string, unknown> {
 function writeTemplates(tree: Tree, plan: ServicePlan): void {
   const vars = substitutions(plan);
   const keep = { overwriteStrategy: OverwriteStrategy.KeepExisting };
-  const chartExisted = tree.exists(`charts/${plan.name}/Chart.yaml`);
-  for (const folder of ['app', plan.kind, 'deploy']) {
+  // files/app and files/deploy are every kind's; files/<kind> holds what only that kind has.
+  for (const folder of ['app', 'deploy', plan.kind]) {
     generateFiles(tree, join(__dirname, 'files', folder), '.', vars, keep);
-  }
-  if (plan.kind !== 'processor' && !chartExisted) {
-    for (const f of PROCESSOR_ONLY) tree.delete(`charts/${plan.name}/${f}`);
   }
 }
 
