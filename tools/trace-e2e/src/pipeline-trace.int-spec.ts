@@ -217,6 +217,8 @@ describe('one trace per input, from the MQ put or HTTP request to the SSE push (
       ...common,
       ALERTS_TOPIC: topics.alerts,
       ALERTS_GROUP_ID: uniqueName('trace-alerting'),
+      // A throw-away alerting application id: its changelog is no KafkaTopic, so the dashboard creates it.
+      ALERTS_INTERNAL_TOPICS_CREATE: 'true',
       ALERTS_SESSION_TIMEOUT_MS: '6000',
       RETRY_BACKOFF_MS: '200,400',
     });

@@ -36,17 +36,32 @@ const retryTopics = ['item.inventory', 'store.inventory', 'store.sales.1m'].flat
   `inventory-dashboard.${t}.retry.1`,
   `inventory-dashboard.${t}.retry.2`,
 ]);
-const dashboard = principal('inventory-dashboard', {
-  consumes: ['item.inventory', 'store.inventory', 'store.sales.1m', 'inventory.alerts', ...retryTopics],
-  produces: [
-    'inventory.alerts',
-    'item.inventory.dlq',
-    'store.inventory.dlq',
-    'store.sales.1m.dlq',
-    ...retryTopics,
-  ],
-  groups: ['inventory-dashboard-*'],
-});
+/** The dashboard's alerting topology (libs/streams, application id ALERTS_GROUP_ID): its changelog. */
+const alertingChangelog = (applicationId = 'inventory-dashboard-alerting') =>
+  `${applicationId}-alert-levels-changelog`;
+const dashboardOf = (alertingId = 'inventory-dashboard-alerting') =>
+  principal('inventory-dashboard', {
+    consumes: [
+      'item.inventory',
+      'store.inventory',
+      'store.sales.1m',
+      'inventory.alerts',
+      ...retryTopics,
+      alertingChangelog(alertingId),
+    ],
+    produces: [
+      'inventory.alerts',
+      'item.inventory.dlq',
+      'store.inventory.dlq',
+      'store.sales.1m.dlq',
+      ...retryTopics,
+      alertingChangelog(alertingId),
+    ],
+    describeConfigs: [alertingChangelog(alertingId)],
+    groups: ['inventory-dashboard-*'],
+    transactionalIds: [`${alertingId}-*`],
+  });
+const dashboard = dashboardOf();
 
 const bridge = principal('mq-bridge', { produces: ['items'] });
 
@@ -62,6 +77,9 @@ const topics = [
   'store.sales.1m.dlq',
   ...retryTopics,
   ...internal,
+  alertingChangelog(),
+  alertingChangelog('inventory-dashboard-alerts-eu'),
+  alertingChangelog('alerting'),
 ].map(kafkaTopic);
 
 /** A workload of `app` authenticating as `user`, with plain env vars. */
@@ -159,20 +177,33 @@ describe('app Kafka usage policy', () => {
     );
   });
 
-  it('needs no grant for the shared alerting group under the prefix, and a literal one outside it', () => {
-    expect(
-      check(
-        [dashboard],
-        workload('inventory-dashboard', { ALERTS_GROUP_ID: 'inventory-dashboard-alerts-eu' }),
-      ),
-    ).toEqual([]);
-    expect(check([dashboard], workload('inventory-dashboard', { ALERTS_GROUP_ID: 'alerting' }))).toEqual([
+  it('needs no group grant for the alerting application id under the prefix, and a literal one outside it', () => {
+    const eu = 'inventory-dashboard-alerts-eu';
+    expect(check([dashboardOf(eu)], workload('inventory-dashboard', { ALERTS_GROUP_ID: eu }))).toEqual([]);
+    // Its changelog and transactional ids follow the application id.
+    expect(check([dashboard], workload('inventory-dashboard', { ALERTS_GROUP_ID: eu }))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /uses transactionalIds \[inventory-dashboard-alerts-eu-\*\], which .* does not grant it/,
+        ),
+      ]),
+    );
+    const outside = workload('inventory-dashboard', { ALERTS_GROUP_ID: 'alerting' });
+    expect(check([dashboardOf('alerting')], outside)).toEqual([
       expect.stringMatching(
         /\(principal inventory-dashboard\) uses groups \[alerting\], which .* does not grant it/,
       ),
     ]);
-    const granted = { ...dashboard, groups: [...dashboard.groups, 'alerting'] };
-    expect(check([granted], workload('inventory-dashboard', { ALERTS_GROUP_ID: 'alerting' }))).toEqual([]);
+    const granted = dashboardOf('alerting');
+    expect(check([{ ...granted, groups: [...granted.groups, 'alerting'] }], outside)).toEqual([]);
+  });
+
+  it('fails when the dashboard would create its alerting changelog (ALERTS_INTERNAL_TOPICS_CREATE=true)', () => {
+    expect(
+      check([dashboard], workload('inventory-dashboard', { ALERTS_INTERNAL_TOPICS_CREATE: 'true' })),
+    ).toEqual([
+      expect.stringMatching(/would create topics \[inventory-dashboard-alerting-alert-levels-changelog\]/),
+    ]);
   });
 
   it('fails when the aggregator would create its internal topics (the code default)', () => {
