@@ -30,10 +30,14 @@ interface Series {
   readonly color: string;
   readonly points: readonly (readonly [number, number])[];
   readonly dashed?: boolean;
+  /** Heavier dots: samples right after a full collection. */
+  readonly dotted?: boolean;
   /** Plotted against the panel's right axis. */
   readonly right?: boolean;
 }
 
+const dash = (s: Series) =>
+  s.dotted ? ' stroke-dasharray="1 4" stroke-linecap="round"' : s.dashed ? ' stroke-dasharray="5 3"' : '';
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** One panel's SVG: axes, grid, lines, legend. */
@@ -94,11 +98,11 @@ function panel(
       .join(' ');
     if (d)
       out.push(
-        `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`,
+        `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="${s.dotted ? 3 : 1.8}"${dash(s)}/>`,
       );
     const ly = top + 10 + i * 17;
     out.push(
-      `<line x1="${W - M.right + (rightLabel ? 70 : 12)}" x2="${W - M.right + (rightLabel ? 92 : 34)}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`,
+      `<line x1="${W - M.right + (rightLabel ? 70 : 12)}" x2="${W - M.right + (rightLabel ? 92 : 34)}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="${s.dotted ? 3 : 2.5}"${dash(s)}/>`,
       `<text x="${W - M.right + (rightLabel ? 96 : 38)}" y="${ly + 4}" font-size="11">${esc(s.label)}</text>`,
     );
   });
@@ -116,6 +120,11 @@ export function chartSvg(report: LoadReport, title: string): string {
     ticks.flatMap((t) => {
       const sample = t.apps[app];
       return sample ? [[t.t, sample[key] / 2 ** 20] as const] : [];
+    });
+  const liveHeap = (app: 'simulator' | 'aggregator' | 'dashboard') =>
+    ticks.flatMap((t) => {
+      const sample = t.afterGc?.[app];
+      return sample ? [[t.t, sample.heapUsedBytes / 2 ** 20] as const] : [];
     });
   const top1 = M.top + 20;
   const top2 = top1 + PANEL_H + M.gap;
@@ -176,11 +185,12 @@ export function chartSvg(report: LoadReport, title: string): string {
     ),
     panel(
       top3,
-      'Memory per app: RSS (solid) and V8 heap used (dashed), MiB',
+      'Memory per app: RSS (solid), V8 heap used (dashed), live heap after a full GC (dots), MiB',
       'MiB',
       (['simulator', 'aggregator', 'dashboard'] as const).flatMap((app) => [
         { label: `${app} RSS`, color: COLORS[app], points: mib(app, 'rssBytes') },
         { label: `${app} heap`, color: COLORS[app], points: mib(app, 'heapUsedBytes'), dashed: true },
+        { label: `${app} live heap`, color: COLORS[app], points: liveHeap(app), dotted: true },
       ]),
       tMax,
       undefined,

@@ -15,6 +15,8 @@ export interface LoadOptions {
   readonly durationS: number;
   readonly warmupS: number;
   readonly tickS: number;
+  /** Seconds between forced full collections for the memory verdict (0: none). */
+  readonly gcEveryS: number;
   readonly stores: number;
   readonly skus: number;
   readonly pollMs: number;
@@ -68,6 +70,8 @@ export const USAGE = `npm run load -- [flags]            (env in brackets)
   --poll-ms MS        query-API poll interval per store (LOAD_POLL_MS, default 100)
   --drain S           longest wait after the load for every event to be seen (default 60; smoke 20)
   --tick S            seconds between progress lines and samples (LOAD_TICK_S, default 5; smoke 2)
+  --gc-every S        a full collection in each app (inspector) every S s, and a memory sample right
+                      after it: the memory verdict is taken on those (LOAD_GC_EVERY_S, default 30; 0: off)
   --max-rss-slope M   fail if an app's RSS grows faster than M MiB/min (LOAD_MAX_RSS_SLOPE, default 6)
   --max-heap-slope M  fail if an app's heap grows faster than M MiB/min (LOAD_MAX_HEAP_SLOPE, default 3)
   --dedupe-window-ms  the aggregator's DEDUPE_WINDOW_MS (LOAD_DEDUPE_WINDOW_MS, default 30000; 0: the app's 1 day)
@@ -117,6 +121,7 @@ export function loadOptions(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     durationS: num('duration', 'LOAD_DURATION_S', smoke ? 15 : 300, 1),
     warmupS: num('warmup', 'LOAD_WARMUP_S', smoke ? 5 : 30),
     tickS: num('tick', 'LOAD_TICK_S', smoke ? 2 : 5, 0.5),
+    gcEveryS: num('gc-every', 'LOAD_GC_EVERY_S', smoke ? 5 : 30),
     stores: num('stores', undefined, 5, 1),
     skus: num('skus', undefined, 20, 1),
     pollMs: num('poll-ms', 'LOAD_POLL_MS', 100, 10),

@@ -69,6 +69,7 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void)
     skus: options.skus,
     pollMs: options.pollMs,
     tickS: options.tickS,
+    gcEveryS: options.gcEveryS,
     drainS: options.drainS,
     log,
   });
@@ -105,17 +106,32 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void)
   // Memory is fitted once the state the aggregator keeps by design (ids of the last dedupe window,
   // purged as stream time passes) has reached its steady size: three windows after the start
   // (measured: at 1,200/s with a 60 s window, the aggregator's RSS levelled off after about 180 s).
-  const judgedFrom = options.mode === 'search' ? 0 : memoryFitStartS(session.phases[0]?.startS ?? 0, options);
+  const judgedFrom =
+    options.mode === 'search'
+      ? 0
+      : options.mode === 'smoke'
+        ? (session.phases[0]?.measuredFromS ?? 0)
+        : memoryFitStartS(session.phases[0]?.startS ?? 0, options);
   const end = session.ticks[session.ticks.length - 1]?.t ?? 0;
   const memoryJudged = options.mode !== 'search' && end - judgedFrom >= options.minJudgedS;
   const memory = APPS.map((app): AppMemory => {
-    const trend = memoryTrend(
-      session.ticks.flatMap((tick) => {
-        const s = tick.apps[app];
-        return s ? [{ t: tick.t, rssBytes: s.rssBytes, heapUsedBytes: s.heapUsedBytes }] : [];
-      }),
-      judgedFrom,
-    );
+    // After full collections when the probe took them (live memory), else the floors of every sample.
+    const afterGc = session.ticks.flatMap((tick) => {
+      const s = tick.afterGc?.[app];
+      return s && tick.t >= judgedFrom
+        ? [{ t: tick.t, rssBytes: s.rssBytes, heapUsedBytes: s.heapUsedBytes }]
+        : [];
+    });
+    const trend =
+      afterGc.length >= 3
+        ? memoryTrend(afterGc, judgedFrom, 1)
+        : memoryTrend(
+            session.ticks.flatMap((tick) => {
+              const s = tick.apps[app];
+              return s ? [{ t: tick.t, rssBytes: s.rssBytes, heapUsedBytes: s.heapUsedBytes }] : [];
+            }),
+            judgedFrom,
+          );
     const ok = trend.rssMiBPerMin <= options.maxRssSlope && trend.heapMiBPerMin <= options.maxHeapSlope;
     if (memoryJudged && !ok)
       failures.push(
@@ -145,6 +161,7 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void)
       dedupeWindowMs: options.dedupeWindowMs || 'app default',
       appsRoot: options.appsRoot,
       memoryFittedFromS: judgedFrom,
+      gcEveryS: options.gcEveryS,
       maxRssSlope: options.maxRssSlope,
       maxHeapSlope: options.maxHeapSlope,
       ...(options.mode === 'search' ? { search: options.search } : {}),

@@ -5,6 +5,7 @@
  */
 import { loadavg } from 'node:os';
 import { scrape, type AppSample } from './app-metrics';
+import { HeapProbe } from './heap-probe';
 import { LatencyMatcher, percentiles, type LatencySample } from './latency-matcher';
 import { followPage, pollQueries, tapItems, type StopReader } from './observers';
 import { PipelineUnderLoad, type PipelineOptions } from './pipeline-under-load';
@@ -25,6 +26,8 @@ export interface Tick {
   readonly aggregatorLag: number | undefined;
   readonly dashboardLag: number | undefined;
   readonly apps: Partial<Record<AppName, AppSample>>;
+  /** Samples taken right after a full collection in each app (every `gcEveryS`), else absent. */
+  readonly afterGc?: Partial<Record<AppName, AppSample>>;
   /** 1-minute load average of the machine. */
   readonly load1: number;
 }
@@ -69,6 +72,8 @@ export interface SessionOptions extends PipelineOptions {
   readonly skus: number;
   readonly pollMs: number;
   readonly tickS: number;
+  /** Seconds between full collections for the live-heap samples; 0: none. */
+  readonly gcEveryS: number;
   /** Longest wait, after a phase, for every event to be seen. */
   readonly drainS: number;
   /** One line per tick. */
@@ -85,6 +90,8 @@ export class LoadSession {
   readonly ticks: Tick[] = [];
   readonly phases: PhaseResult[] = [];
   private readonly readers: StopReader[] = [];
+  private readonly probes = new Map<AppName, HeapProbe>();
+  private lastGc = 0;
   /** Events read back from `items`, and acknowledged by the simulator in finished phases. */
   private produced = 0;
   private sentBefore = 0;
@@ -100,6 +107,15 @@ export class LoadSession {
     const p = this.pipeline;
     await p.provision();
     await p.start();
+    if (this.options.gcEveryS > 0)
+      for (const [name, app] of [
+        ['simulator', p.simulator],
+        ['aggregator', p.aggregator],
+        ['dashboard', p.dashboard],
+      ] as const) {
+        if (!app.inspectorUrl) throw new Error(`${app.name} printed no inspector URL:\n${app.output()}`);
+        this.probes.set(name, await HeapProbe.connect(app.inspectorUrl));
+      }
     const storeIds = Array.from(
       { length: this.options.stores },
       (_, i) => `store-${String(i + 1).padStart(3, '0')}`,
@@ -122,6 +138,7 @@ export class LoadSession {
   /** Readers, apps, topics. */
   async close(keepTopics = false): Promise<void> {
     for (const stop of this.readers.splice(0)) await stop().catch(() => undefined);
+    for (const probe of this.probes.values()) probe.close();
     await this.pipeline.close(keepTopics);
   }
 
@@ -218,6 +235,11 @@ export class LoadSession {
 
   private async tick(plan: PhasePlan, achievedRate: number): Promise<Tick> {
     const p = this.pipeline;
+    const urls: Record<AppName, string> = {
+      simulator: p.simulator.url,
+      aggregator: p.aggregator.url,
+      dashboard: p.dashboard.url,
+    };
     const [simulator, aggregator, dashboard] = await Promise.all([
       scrape(p.simulator.url),
       scrape(p.aggregator.url, 'aggregator_streams_lag'),
@@ -227,7 +249,18 @@ export class LoadSession {
     if (simulator) apps.simulator = simulator;
     if (aggregator) apps.aggregator = aggregator;
     if (dashboard) apps.dashboard = dashboard;
+    let afterGc: Partial<Record<AppName, AppSample>> | undefined;
+    if (this.probes.size > 0 && Date.now() - this.lastGc >= this.options.gcEveryS * 1000) {
+      this.lastGc = Date.now();
+      afterGc = {};
+      for (const [name, probe] of this.probes) {
+        await probe.collectGarbage();
+        const sample = await scrape(urls[name]);
+        if (sample) afterGc[name] = sample;
+      }
+    }
     const tick: Tick = {
+      ...(afterGc ? { afterGc } : {}),
       t: (Date.now() - this.origin) / 1000,
       phase: plan.label,
       targetRate: plan.rate,

@@ -54,6 +54,11 @@ describe('npm run load -- --smoke', () => {
       expect(last?.apps[app]?.rssBytes).toBeGreaterThan(10 * 2 ** 20);
       expect(last?.apps[app]?.heapUsedBytes).toBeGreaterThan(2 ** 20);
     }
+    // The heap probe: a full collection through each app's inspector, then a sample of the live heap.
+    const afterGc = report.ticks.filter((t) => t.afterGc);
+    expect(afterGc.length).toBeGreaterThanOrEqual(2);
+    for (const app of ['simulator', 'aggregator', 'dashboard'] as const)
+      expect(afterGc[0]?.afterGc?.[app]?.heapUsedBytes).toBeGreaterThan(2 ** 20);
     expect(report.memory.map((m) => m.app)).toEqual(['simulator', 'aggregator', 'dashboard']);
     expect(report.memoryJudged).toBe(false);
   });

@@ -13,6 +13,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { createSchemaRegistryClient, inventorySchemas, registryConfigFromEnv } from '@eda/events';
 import { RetryTopology } from '@eda/kafka';
 import { uniqueName, waitFor, type StackEndpoints } from '@eda/testing';
+import { inspectorUrl } from './heap-probe';
 
 /** The public topics of one run. */
 export interface RunTopics {
@@ -30,6 +31,8 @@ export interface AppProcess {
   readonly child: ChildProcess;
   /** Its last 30,000 characters of output. */
   output(): string;
+  /** Its inspector's WebSocket URL (read from its first output). */
+  readonly inspectorUrl: string | undefined;
   /** SIGTERM, then resolves once it exited (SIGKILL after 20 s). */
   stop(): Promise<void>;
 }
@@ -216,6 +219,8 @@ async function startApp(
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      // An inspector on a free port, for the heap probe's full collections (heap-probe.ts).
+      NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --inspect=127.0.0.1:0`.trim(),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -225,6 +230,8 @@ async function startApp(
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
+  let inspector: string | undefined;
+  child.stderr?.on('data', () => (inspector ??= inspectorUrl(output)));
   const exited = () =>
     child.exitCode !== null || child.signalCode !== null
       ? Promise.resolve()
@@ -234,6 +241,9 @@ async function startApp(
     url,
     child,
     output: () => output,
+    get inspectorUrl() {
+      return inspector;
+    },
     stop: async () => {
       const gone = exited();
       child.kill('SIGTERM');

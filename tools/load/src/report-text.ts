@@ -41,7 +41,10 @@ export function summaryLines(report: LoadReport): string[] {
   lines.push(
     '',
     `load: memory limits: RSS ${String(report.settings['maxRssSlope'])} MiB/min, heap ${String(report.settings['maxHeapSlope'])} MiB/min, ` +
-      `fitted from ${String(report.settings['memoryFittedFromS'])} s on (after the warm-up and three dedupe windows), on 30 s floors`,
+      `fitted from ${String(report.settings['memoryFittedFromS'])} s on (after the warm-up and three dedupe windows), ` +
+      (Number(report.settings['gcEveryS']) > 0
+        ? `on samples taken right after a full collection every ${String(report.settings['gcEveryS'])} s`
+        : 'on 30 s floors'),
   );
   if (report.maxRateUnderLimit !== undefined)
     lines.push(
