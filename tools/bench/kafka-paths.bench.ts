@@ -20,7 +20,8 @@
  * Each figure is given whole-run and in steady state (the median of the tools' reporting
  * windows after the first; the JS contenders are cut into the same windows).
  *
- * Env: BENCH_RECORDS (default 2000000), BENCH_WRITE=false (print only), KAFKA_BROKERS,
+ * Env: BENCH_RECORDS (default 2000000; consumed), BENCH_PRODUCE_RECORDS (default 3 x
+ * BENCH_RECORDS; produced by each producer), BENCH_WRITE=false (print only), KAFKA_BROKERS,
  * SCHEMA_REGISTRY_URL.
  */
 import { randomUUID } from 'node:crypto';
@@ -45,6 +46,11 @@ import { consumerPerfTest, producerPerfTest, steadyState, type PerfFigures } fro
 import { writeBenchmarkSection } from './benchmark-report';
 
 const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 2_000_000);
+/**
+ * Records each producer sends (the same RECORDS over again): kafka-producer-perf-test prints a window
+ * only every 5 s, so at its speed here 2,000,000 records give it one window and no steady state.
+ */
+const PRODUCE_RECORDS = Number(process.env['BENCH_PRODUCE_RECORDS'] ?? 3 * RECORDS);
 const BATCH = 1000;
 /** The windows kafka-producer-perf-test reports in (fixed by the tool), and the ones asked of the consumer tool. */
 const PRODUCE_WINDOW_MS = 5000;
@@ -100,8 +106,8 @@ async function produceAll(
   batchOf: (from: number) => Promise<Message[]>,
 ): Promise<PerfFigures> {
   const rate = new WindowedRate(PRODUCE_WINDOW_MS);
-  for (let from = 0; from < RECORDS; from += BATCH) {
-    const messages = await batchOf(from);
+  for (let sent = 0; sent < PRODUCE_RECORDS; sent += BATCH) {
+    const messages = await batchOf(sent % RECORDS);
     await producer.send({ topic, acks: -1, messages });
     rate.add(messages.length);
   }
@@ -240,7 +246,7 @@ async function main(): Promise<void> {
       java: producerPerfTest({
         bootstrap: brokers.join(','),
         topic: javaTopic,
-        records: RECORDS,
+        records: PRODUCE_RECORDS,
         recordSize,
       }),
     };
@@ -284,6 +290,7 @@ async function main(): Promise<void> {
       '',
       `- Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, kafkajs 2.2.4, Kafka 4.1.2 (native stack, one KRaft node on loopback).`,
       `- Conditions: ${fmt(RECORDS)} ItemTransaction records of ${recordSize} bytes (Confluent-framed Avro), 6-partition topics, acks=all, idempotent producers;`,
+      `  each producer sends ${fmt(PRODUCE_RECORDS)} (the same records over again, so the Java tool's 5 s windows give a steady state); each consumer reads ${fmt(RECORDS)};`,
       `  kafkajs sends batches of ${BATCH} and awaits each; Kafka's tools run with their defaults plus linger.ms=5, batch.size=64 KiB. One run, contenders back to back.`,
       "- Confluent's client runs with the facade's settings (idempotent, acks=all) and librdkafka's defaults (linger.ms=5, eachBatch of at most 32 messages); the same `produceAll`/`consumeAll` code drives it through `createKafkaClient`.",
       `- Load average (1 min): ${loadAtStart} when the run started, ${loadAtEnd} when it ended, on ${cpus().length} cores shared with other work.`,
