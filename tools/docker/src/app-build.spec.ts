@@ -14,9 +14,9 @@ describe('app build', () => {
       "import { c } from 'kafkajs';",
     ].join('\n');
     expect(workspaceImports(source, ['@eda/events', '@eda/kafka', '@eda/app-runtime']).sort()).toEqual([
+      '@eda/app-runtime',
       '@eda/events',
       '@eda/kafka',
-      '@eda/app-runtime',
     ]);
   });
 
