@@ -8,21 +8,16 @@ import { registerAs, type ConfigType } from '@nestjs/config';
 import { registryConfigFromEnv } from '@eda/events';
 import { kafkaConfigFromEnv } from '@eda/kafka';
 import type { DeserializationErrorPolicy, ProcessingGuarantee } from '@eda/streams';
-import { readIntegerEnv } from '@eda/base';
+import { EdaError, readIntegerEnv } from '@eda/base';
 
 /** An aggregator variable is missing or malformed. Not retriable: fix the environment and restart. */
-export class AggregatorConfigError extends Error {
-  /** Stable machine-readable code. */
-  readonly code = 'EDA_AGGREGATOR_CONFIG';
-  /** Restarting with the same environment fails the same way. */
-  readonly retriable = false;
-
+export class AggregatorConfigError extends EdaError {
   constructor(
     readonly variable: string,
     detail: string,
   ) {
-    super(`${variable} ${detail}. Fix the environment and restart.`);
-    this.name = 'AggregatorConfigError';
+    // Not retriable: restarting with the same environment fails the same way.
+    super('EDA_AGGREGATOR_CONFIG', `${variable} ${detail}. Fix the environment and restart.`);
   }
 }
 

@@ -27,6 +27,7 @@ import { prepareInventorySerdes } from '../serdes/avro-streams-serde';
 import { aggregatorFailureHeaders } from './dead-letter-headers';
 import { buildInventoryTopology } from '../topology/inventory-topology';
 import { StreamsLag, type TaskInput, type TaskLag } from './streams-lag';
+import { EdaError } from '@eda/base';
 
 /** Why the instance is not serving yet, for readiness and logs. */
 export type StartupPhase = 'resolving-schemas' | 'joining' | 'started' | 'failed' | 'closed';
@@ -233,12 +234,10 @@ function streamsClientConfig(settings: KafkaSettings) {
 }
 
 /** Queries before the engine exists. Retriable: the instance is still starting. */
-export class StreamsNotStartedError extends Error {
-  readonly code = 'EDA_AGGREGATOR_NOT_STARTED';
-  readonly retriable = true;
-
+export class StreamsNotStartedError extends EdaError {
   constructor(phase: StartupPhase) {
-    super(`The aggregator is still starting (${phase}); retry shortly.`);
-    this.name = 'StreamsNotStartedError';
+    super('EDA_AGGREGATOR_NOT_STARTED', `The aggregator is still starting (${phase}); retry shortly.`, {
+      retriable: true,
+    });
   }
 }

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { DeadLetterFilter } from '@eda/kafka';
+import { EdaError } from '@eda/base';
 
 /** Usage text printed on `--help` and on a bad argument. */
 export const USAGE = `Usage: dlq-replay --dlq TOPIC [--original-topic T] [--error-class C] [--key K] [--from-offset N] [--limit N] [--dry-run]
@@ -21,9 +22,11 @@ Environment: KAFKA_* (the principal needs Write on the original topics), DASHBOA
 Exit status: 0 done, 1 failed, 2 bad arguments.`;
 
 /** A bad command line; the message says which argument. */
-export class DlqReplayArgumentsError extends Error {
-  /** Retrying the same command line fails the same way. */
-  readonly retriable = false;
+export class DlqReplayArgumentsError extends EdaError {
+  constructor(message: string) {
+    // Not retriable: the same command line fails the same way.
+    super('EDA_DLQ_REPLAY_ARGUMENTS', message);
+  }
 }
 
 /** What to replay. */

@@ -8,21 +8,16 @@ import { randomBytes } from 'node:crypto';
 import { registerAs, type ConfigType } from '@nestjs/config';
 import { registryConfigFromEnv } from '@eda/events';
 import { kafkaConfigFromEnv } from '@eda/kafka';
-import { readIntegerEnv } from '@eda/base';
+import { EdaError, readIntegerEnv } from '@eda/base';
 
 /** A dashboard variable is missing or malformed. Not retriable: fix the environment and restart. */
-export class DashboardConfigError extends Error {
-  /** Stable machine-readable code. */
-  readonly code = 'EDA_DASHBOARD_CONFIG';
-  /** Restarting with the same environment fails the same way. */
-  readonly retriable = false;
-
+export class DashboardConfigError extends EdaError {
   constructor(
     readonly variable: string,
     detail: string,
   ) {
-    super(`${variable} ${detail}. Fix the environment and restart.`);
-    this.name = 'DashboardConfigError';
+    // Not retriable: restarting with the same environment fails the same way.
+    super('EDA_DASHBOARD_CONFIG', `${variable} ${detail}. Fix the environment and restart.`);
   }
 }
 

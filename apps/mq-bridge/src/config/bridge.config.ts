@@ -7,21 +7,16 @@ import { registerAs, type ConfigType } from '@nestjs/config';
 import { registryConfigFromEnv } from '@eda/events';
 import { kafkaConfigFromEnv } from '@eda/kafka';
 import { mqConnectionConfigFromEnv } from '@eda/mq';
-import { readIntegerEnv } from '@eda/base';
+import { EdaError, readIntegerEnv } from '@eda/base';
 
 /** A bridge variable is missing or malformed. Not retriable: fix the environment and restart. */
-export class BridgeConfigError extends Error {
-  /** Stable machine-readable code. */
-  readonly code = 'EDA_MQ_BRIDGE_CONFIG';
-  /** Restarting with the same environment fails the same way. */
-  readonly retriable = false;
-
+export class BridgeConfigError extends EdaError {
   constructor(
     readonly variable: string,
     detail: string,
   ) {
-    super(`${variable} ${detail}. Fix the environment and restart.`);
-    this.name = 'BridgeConfigError';
+    // Not retriable: restarting with the same environment fails the same way.
+    super('EDA_MQ_BRIDGE_CONFIG', `${variable} ${detail}. Fix the environment and restart.`);
   }
 }
 

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { StartSimulationDto } from '../simulations/dto/start-simulation.dto';
+import { EdaError } from '@eda/base';
 
 /** Usage text printed on `--help` and on a bad argument. */
 export const USAGE = `Usage: simulate --count N [--seed S] [--rate R] [--stores K] [--skus M] [--backend kafka|mq]
@@ -21,9 +22,11 @@ Sends N deterministic ItemTransactions and exits: to Kafka (ITEMS_TOPIC, default
 Environment: the same variables as the service (KAFKA_*, SCHEMA_REGISTRY_*, ITEMS_TOPIC, MQ_*, LOG_LEVEL).`;
 
 /** A bad command line; the message says which argument. */
-export class SimulateArgumentsError extends Error {
-  /** Retrying the same command line fails the same way. */
-  readonly retriable = false;
+export class SimulateArgumentsError extends EdaError {
+  constructor(message: string) {
+    // Not retriable: the same command line fails the same way.
+    super('EDA_SIMULATE_ARGUMENTS', message);
+  }
 }
 
 /** Parses and validates `argv` (without node and script). Returns undefined for `--help`. */

@@ -6,21 +6,16 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
 import { registryConfigFromEnv } from '@eda/events';
 import { kafkaConfigFromEnv } from '@eda/kafka';
-import { readIntegerEnv } from '@eda/base';
+import { EdaError, readIntegerEnv } from '@eda/base';
 
 /** A simulator variable is missing or malformed. Not retriable: fix the environment and restart. */
-export class SimulatorConfigError extends Error {
-  /** Stable machine-readable code. */
-  readonly code = 'EDA_SIMULATOR_CONFIG';
-  /** Restarting with the same environment fails the same way. */
-  readonly retriable = false;
-
+export class SimulatorConfigError extends EdaError {
   constructor(
     readonly variable: string,
     detail: string,
   ) {
-    super(`${variable} ${detail}. Fix the environment and restart.`);
-    this.name = 'SimulatorConfigError';
+    // Not retriable: restarting with the same environment fails the same way.
+    super('EDA_SIMULATOR_CONFIG', `${variable} ${detail}. Fix the environment and restart.`);
   }
 }
 

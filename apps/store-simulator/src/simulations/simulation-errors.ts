@@ -1,17 +1,10 @@
 /** Errors of the simulations feature, typed, with `retriable` and what to do. */
+import { EdaError } from '@eda/base';
 
 /** Base of the simulator's errors. */
-export class SimulationError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: string;
-  /** True when the same request may succeed later. */
-  readonly retriable: boolean;
-
+export class SimulationError extends EdaError {
   constructor(code: string, message: string, retriable = false) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
-    this.retriable = retriable;
+    super(code, message, { retriable });
   }
 }
 
