@@ -24,7 +24,12 @@ describe('app build', () => {
     const roots = sourceRootsOf(WORKSPACE_ROOT, 'inventory-aggregator');
     expect(roots[0]).toBe('apps/inventory-aggregator/src');
     expect(roots).toEqual(
-      expect.arrayContaining(['libs/streams/src', 'libs/events/src', 'libs/kafka/src', 'libs/app-runtime/src']),
+      expect.arrayContaining([
+        'libs/streams/src',
+        'libs/events/src',
+        'libs/kafka/src',
+        'libs/app-runtime/src',
+      ]),
     );
     expect(roots).not.toContain('libs/testing/src');
   });
