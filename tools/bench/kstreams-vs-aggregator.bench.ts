@@ -86,7 +86,16 @@ async function createTopic(
   schema?: unknown,
   compacted = false,
 ) {
-  if (schema) await registry.register(`${topic}-value`, JSON.stringify(schema));
+  // The registry (Apicurio on KafkaSQL) times out now and then on a loaded machine: retry, it is idempotent.
+  for (let attempt = 1; schema; attempt++) {
+    try {
+      await registry.register(`${topic}-value`, JSON.stringify(schema));
+      break;
+    } catch (err) {
+      if (attempt >= 6 || !(err as { retriable?: boolean }).retriable) throw err;
+      await new Promise((r) => setTimeout(r, 2000 * attempt));
+    }
+  }
   await admin.createTopics({
     waitForLeaders: true,
     topics: [
