@@ -43,6 +43,8 @@ export interface LoadOptions {
   readonly outDir: string | undefined;
   readonly chart: string | undefined;
   readonly keepTopics: boolean;
+  /** Sample the heap (V8's sampling profiler) over the memory fit and report what stayed alive. */
+  readonly heapProfile: boolean;
   readonly stack: StackEndpoints;
 }
 
@@ -57,7 +59,7 @@ export class LoadOptionsError extends Error {
 
 export const USAGE = `npm run load -- [flags]            (env in brackets)
 
-  --rate N            events/s for a fixed run (LOAD_RATE, default 200)
+  --rate N            events/s for a fixed run (LOAD_RATE, default 3200: the published rate, docs/benchmarks.md)
   --duration S        seconds of load (LOAD_DURATION_S, default 300; smoke 15)
   --warmup S          seconds left out of percentiles and memory slopes (LOAD_WARMUP_S, default 30; smoke 5)
   --search            find the highest rate with p99 < --p99-limit on both paths, in short steps
@@ -80,6 +82,8 @@ export const USAGE = `npm run load -- [flags]            (env in brackets)
                       instead of the working tree (LOAD_APPS_FROM)
   --out DIR           report.json, chart.svg, chart.png (default tmp/load/<run id>)
   --chart FILE        also write the PNG chart there (e.g. docs/img/load-test.png)
+  --heap-profile      sample each app's heap from the memory fit's start; writes <app>.heapprofile (open in
+                      Chrome DevTools) and prints the allocation sites of what stayed alive
   --keep-topics       leave the run's topics and subjects on the stack
 Kafka and the registry: KAFKA_BROKERS, SCHEMA_REGISTRY_URL, or EDA_KAFKA_PORT / EDA_REGISTRY_PORT (as the tests).`;
 
@@ -90,7 +94,7 @@ export function loadOptions(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     const arg = argv[i] as string;
     if (!arg.startsWith('--')) throw new LoadOptionsError(`Unexpected argument "${arg}"`);
     const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
-    if (['smoke', 'search', 'keep-topics', 'help'].includes(name)) flags.set(name, true);
+    if (['smoke', 'search', 'keep-topics', 'heap-profile', 'help'].includes(name)) flags.set(name, true);
     else {
       const value = inline ?? argv[++i];
       if (value === undefined) throw new LoadOptionsError(`--${name} needs a value`);
@@ -117,7 +121,7 @@ export function loadOptions(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   };
   return {
     mode,
-    rate: num('rate', 'LOAD_RATE', smoke ? 50 : 200, 1),
+    rate: num('rate', 'LOAD_RATE', smoke ? 50 : 3200, 1),
     durationS: num('duration', 'LOAD_DURATION_S', smoke ? 15 : 300, 1),
     warmupS: num('warmup', 'LOAD_WARMUP_S', smoke ? 5 : 30),
     tickS: num('tick', 'LOAD_TICK_S', smoke ? 2 : 5, 0.5),
@@ -142,6 +146,7 @@ export function loadOptions(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     outDir: str('out'),
     chart: str('chart'),
     keepTopics: flags.has('keep-topics'),
+    heapProfile: flags.has('heap-profile'),
     stack: stackEndpoints(env),
   };
 }

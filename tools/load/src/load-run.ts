@@ -13,6 +13,7 @@
 import { cpus, loadavg } from 'node:os';
 import { APPS, LoadSession, type AppName, type PhaseResult, type Tick } from './load-session';
 import type { LoadOptions } from './load-options';
+import type { SamplingHeapProfile } from './heap-probe';
 import { memoryTrend, type MemoryTrend } from './memory-trend';
 
 /** Memory verdict of one app. */
@@ -43,6 +44,11 @@ export interface LoadReport {
   /** Per 5 s of event time: percentiles per path, for the chart. */
   readonly latencyOverTime: readonly LatencyBucket[];
   readonly failures: readonly string[];
+  /**
+   * With `--heap-profile`: per app, V8's sampling heap profile of what was allocated from the
+   * memory fit's start and was still alive at the end (after a full collection).
+   */
+  readonly heapProfiles?: Partial<Record<AppName, SamplingHeapProfile>>;
 }
 
 /** Latency percentiles of the events stamped in one 5 s bucket. */
@@ -70,6 +76,9 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void)
     pollMs: options.pollMs,
     tickS: options.tickS,
     gcEveryS: options.gcEveryS,
+    ...(options.heapProfile && options.mode !== 'search'
+      ? { heapProfileFromS: memoryFitStartS(0, options) }
+      : {}),
     drainS: options.drainS,
     log,
   });
@@ -173,6 +182,7 @@ export async function runLoad(options: LoadOptions, log: (line: string) => void)
     ticks: session.ticks,
     latencyOverTime: latencyBuckets(session),
     failures,
+    ...(Object.keys(session.heapProfiles).length ? { heapProfiles: session.heapProfiles } : {}),
   };
 }
 

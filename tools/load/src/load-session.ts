@@ -5,7 +5,7 @@
  */
 import { loadavg } from 'node:os';
 import { scrape, type AppSample } from './app-metrics';
-import { HeapProbe } from './heap-probe';
+import { HeapProbe, type SamplingHeapProfile } from './heap-probe';
 import { LatencyMatcher, percentiles, type LatencySample } from './latency-matcher';
 import { followPage, pollQueries, tapItems, type StopReader } from './observers';
 import { PipelineUnderLoad, type PipelineOptions } from './pipeline-under-load';
@@ -74,6 +74,8 @@ export interface SessionOptions extends PipelineOptions {
   readonly tickS: number;
   /** Seconds between full collections for the live-heap samples; 0: none. */
   readonly gcEveryS: number;
+  /** Seconds into the (first) phase to start the sampling heap profiler; undefined: off. */
+  readonly heapProfileFromS?: number;
   /** Longest wait, after a phase, for every event to be seen. */
   readonly drainS: number;
   /** One line per tick. */
@@ -92,6 +94,10 @@ export class LoadSession {
   private readonly readers: StopReader[] = [];
   private readonly probes = new Map<AppName, HeapProbe>();
   private lastGc = 0;
+  private sampling: 'off' | 'on' | 'done' = 'off';
+  private phaseStartedAt = 0;
+  /** What the sampling heap profiler found still alive at the end, per app. */
+  readonly heapProfiles: Partial<Record<AppName, SamplingHeapProfile>> = {};
   /** Events read back from `items`, and acknowledged by the simulator in finished phases. */
   private produced = 0;
   private sentBefore = 0;
@@ -147,6 +153,7 @@ export class LoadSession {
     const { simulator } = this.pipeline;
     if (this.origin === 0) this.origin = Date.now();
     const startedAt = Date.now();
+    this.phaseStartedAt = startedAt;
     const response = await fetch(`${simulator.url}/api/simulations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -190,6 +197,14 @@ export class LoadSession {
       sent: number;
     };
     await this.drain(final.sent);
+    if (this.sampling === 'on') {
+      this.sampling = 'done';
+      for (const [name, probe] of this.probes) {
+        await probe.collectGarbage();
+        const profile = await probe.stopSampling();
+        if (profile) this.heapProfiles[name] = profile;
+      }
+    }
     const from = measureStart ?? { at: startedAt, sent: 0 };
     const result: PhaseResult = {
       label: plan.label,
@@ -249,6 +264,11 @@ export class LoadSession {
     if (simulator) apps.simulator = simulator;
     if (aggregator) apps.aggregator = aggregator;
     if (dashboard) apps.dashboard = dashboard;
+    const from = this.options.heapProfileFromS;
+    if (this.sampling === 'off' && from !== undefined && Date.now() - this.phaseStartedAt >= from * 1000) {
+      this.sampling = 'on';
+      for (const probe of this.probes.values()) await probe.startSampling();
+    }
     let afterGc: Partial<Record<AppName, AppSample>> | undefined;
     if (this.probes.size > 0 && Date.now() - this.lastGc >= this.options.gcEveryS * 1000) {
       this.lastGc = Date.now();

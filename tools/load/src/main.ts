@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { loadOptions, LoadOptionsError, USAGE, wantsHelp } from './load-options';
 import { runLoad } from './load-run';
 import { chartSvg, svgToPng } from './load-chart';
+import { topAllocationSites } from './heap-probe';
 import { summaryLines } from './report-text';
 
 const workspaceRoot = join(__dirname, '../../..');
@@ -22,7 +23,16 @@ async function main(): Promise<number> {
   const report = await runLoad(options, (line) => console.log(line));
   const outDir = resolve(workspaceRoot, options.outDir ?? join('tmp/load', report.runId));
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'report.json'), JSON.stringify(report, null, 2));
+  const { heapProfiles, ...rest } = report;
+  writeFileSync(join(outDir, 'report.json'), JSON.stringify(rest, null, 2));
+  for (const [app, profile] of Object.entries(heapProfiles ?? {})) {
+    writeFileSync(join(outDir, `${app}.heapprofile`), JSON.stringify(profile));
+    console.log(
+      `load: ${app}: allocated after the memory fit's start and still alive at the end (sampled, MiB):`,
+    );
+    for (const [site, mib] of topAllocationSites(profile))
+      console.log(`  ${mib.toFixed(2).padStart(7)}  ${site}`);
+  }
   const title =
     report.mode === 'search'
       ? `Rate search: highest rate with p99 < ${options.search.p99LimitMs} ms = ${report.maxRateUnderLimit}/s`
