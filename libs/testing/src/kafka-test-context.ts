@@ -59,6 +59,16 @@ export class KafkaTestContext {
       30_000,
       100,
     );
+    // The controller names a leader before that broker serves the partition: until then a produce
+    // answers NOT_LEADER, and kafkajs retries the whole request, so a plain producer writes the
+    // partitions that succeeded twice (seen on a cold broker: a count test got 20 where 10 were
+    // sent). ListOffsets is answered by the leader's replica, as a produce is: wait for it too.
+    await waitFor(
+      `every partition of ${topic} served by its leader`,
+      async () => ((await this.admin.fetchTopicOffsets(topic)).length === partitions ? true : undefined),
+      30_000,
+      100,
+    );
     return topic;
   }
 
