@@ -90,6 +90,14 @@ const ROUTINE_RESPONSE_ERRORS =
   /^(The group coordinator is not available|This is not the correct coordinator for this group|The coordinator is loading and hence can't process requests for this group|The group is rebalancing, so a rejoin is needed)$/;
 
 /**
+ * The transaction coordinator still completing the previous transaction of the same transactional
+ * id (CONCURRENT_TRANSACTIONS): after a restart, or right after a commit. Java clients retry it
+ * silently; kafkajs logs the response and each retry of the send at ERROR, then retries.
+ */
+const CONCURRENT_TRANSACTIONS =
+  'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing';
+
+/**
  * Why a kafkajs entry is routine rather than a problem, or undefined. A
  * newcomer reads every ERROR and WARN line of a clean start as a failure;
  * these are not. A lasting problem still surfaces: as the caller's error once
@@ -107,6 +115,13 @@ export function routineKafkaLogReason(entry: LogEntry): string | undefined {
     ROUTINE_RESPONSE_ERRORS.test(error)
   ) {
     return 'the group coordinator is starting, moving or rebalancing (broker start-up, failover, a member joining); kafkajs retries';
+  }
+  if (
+    entry.level === logLevel.ERROR &&
+    ((message.startsWith('Response ') && error === CONCURRENT_TRANSACTIONS) ||
+      message === `Failed to send messages: ${CONCURRENT_TRANSACTIONS}`)
+  ) {
+    return "the transaction coordinator is still completing this transactional id's previous transaction; kafkajs retries, and a send that still fails reaches the caller";
   }
   return undefined;
 }

@@ -72,6 +72,25 @@ describe('kafkaLogCreator: routine kafkajs entries at debug (quiet start-up)', (
     ]);
   });
 
+  it('logs a transaction still completing (CONCURRENT_TRANSACTIONS), response and send retry, at debug', () => {
+    const concurrent =
+      'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing';
+    expect(
+      levelsOf([
+        entry(logLevel.ERROR, 'Response AddPartitionsToTxn(key: 24, version: 1)', { error: concurrent }),
+        {
+          ...entry(logLevel.ERROR, `Failed to send messages: ${concurrent}`, { retryCount: 0 }),
+          namespace: 'Producer',
+        },
+        entry(logLevel.ERROR, 'Failed to send messages: Topic authorization failed', { retryCount: 0 }),
+      ]),
+    ).toEqual([
+      ['debug', true],
+      ['debug', true],
+      ['error', false],
+    ]);
+  });
+
   it('keeps every other error and warning at its level', () => {
     expect(
       levelsOf([
