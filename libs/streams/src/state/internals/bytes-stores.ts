@@ -67,10 +67,17 @@ export interface StoreLifecycle {
   writeSnapshot(): number | undefined;
 }
 
+/** A value as the metered layer wrote it into the cache (null: a delete). */
+export interface HeldValue {
+  readonly value: unknown;
+}
+
 /** A cache entry leaving the caching layer: new value and the value it replaced. */
 export interface FlushedEntry {
   readonly key: KeyBytes;
   readonly newValue: Buffer | null;
+  /** `newValue` as the object the metered layer wrote, when it wrote one (saves a deserialize). */
+  readonly held?: HeldValue | undefined;
   readonly oldValue: Buffer | null;
   readonly timestamp: number;
   /** For window stores: the window the entry belongs to. */

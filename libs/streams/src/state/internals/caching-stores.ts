@@ -1,12 +1,37 @@
-import { BytesKeyValueStore, BytesWindowStore, FlushListener, KeyBytes } from './bytes-stores';
+import { BytesKeyValueStore, BytesWindowStore, FlushListener, HeldValue, KeyBytes } from './bytes-stores';
 import { WrappedStore, WrappedWindowStore } from './wrapped-store';
 
-/** A write held in the cache until the next commit. */
-interface DirtyEntry {
-  readonly key: KeyBytes;
-  readonly value: Buffer | null;
-  readonly timestamp: number;
-  readonly windowStart: number;
+/** Serializes a value the cache holds as an object (the metered layer's value serde). */
+export type ValueSerializer = (value: unknown) => Buffer;
+
+/**
+ * A write held in the cache until the next commit. The metered layer writes
+ * objects: they are serialized once, when the entry is flushed (or when a byte
+ * reader asks for it first), not on every put; and a get of a dirty key
+ * returns the object, with no deserialization. Kafka Streams caches bytes,
+ * which costs a serialize per put and a deserialize per get; for an aggregate
+ * updated by thousands of records between two commits, this is most of it.
+ */
+export class DirtyEntry {
+  constructor(
+    readonly key: KeyBytes,
+    /** The value as bytes; undefined until an object-held value is serialized. */
+    private bytes: Buffer | null | undefined,
+    /** The value as written by the metered layer, when it wrote one. */
+    readonly held: HeldValue | undefined,
+    private readonly serialize: ValueSerializer | undefined,
+    readonly timestamp: number,
+    readonly windowStart: number,
+  ) {}
+
+  /** The value's bytes (null: a tombstone), serialized on first need. */
+  get value(): Buffer | null {
+    if (this.bytes === undefined) {
+      const object = (this.held as HeldValue).value;
+      this.bytes = object === null ? null : (this.serialize as ValueSerializer)(object);
+    }
+    return this.bytes;
+  }
 }
 
 /**
@@ -61,13 +86,30 @@ export class CachingKeyValueStore extends WrappedStore<BytesKeyValueStore> imple
   }
 
   put(key: KeyBytes, value: Buffer | null): void {
-    this.cache.put(key, { key, value, timestamp: this.context.currentTimestamp(), windowStart: 0 });
+    const timestamp = this.context.currentTimestamp();
+    this.cache.put(key, new DirtyEntry(key, value, undefined, undefined, timestamp, 0));
+  }
+
+  /**
+   * The value held for a dirty key as the metered layer wrote it (null: a
+   * pending delete); undefined when the key is not dirty or was written as bytes.
+   */
+  heldValue(key: KeyBytes): HeldValue | undefined {
+    return this.cache.dirty.get(key)?.held;
+  }
+
+  /** Holds `value` (null: delete) until the next flush; `serialize` runs then, once. */
+  putHeld(key: KeyBytes, value: unknown, serialize: ValueSerializer): void {
+    const timestamp = this.context.currentTimestamp();
+    this.cache.put(key, new DirtyEntry(key, undefined, { value }, serialize, timestamp, 0));
   }
 
   range(from: KeyBytes | undefined, to: KeyBytes | undefined): Array<[KeyBytes, Buffer]> {
     const merged = new Map(this.inner.range(from, to));
-    for (const { key, value } of this.cache.dirty.values()) {
+    for (const entry of this.cache.dirty.values()) {
+      const { key } = entry;
       if ((from !== undefined && key < from) || (to !== undefined && key > to)) continue;
+      const { value } = entry;
       if (value === null) merged.delete(key);
       else merged.set(key, value);
     }
@@ -96,8 +138,9 @@ export class CachingKeyValueStore extends WrappedStore<BytesKeyValueStore> imple
   private writeDown(entry: DirtyEntry): void {
     const { listener } = this.cache;
     const oldValue = listener ? (this.inner.get(entry.key) ?? null) : null;
-    this.inner.put(entry.key, entry.value);
-    listener?.({ key: entry.key, newValue: entry.value, oldValue, timestamp: entry.timestamp });
+    const newValue = entry.value;
+    this.inner.put(entry.key, newValue);
+    listener?.({ key: entry.key, newValue, held: entry.held, oldValue, timestamp: entry.timestamp });
   }
 }
 
@@ -118,7 +161,22 @@ export class CachingWindowStore extends WrappedWindowStore<BytesWindowStore> imp
 
   put(key: KeyBytes, value: Buffer | null, windowStart: number): void {
     const timestamp = this.context.currentTimestamp();
-    this.cache.put(`${windowStart}|${key}`, { key, value, timestamp, windowStart });
+    this.cache.put(
+      `${windowStart}|${key}`,
+      new DirtyEntry(key, value, undefined, undefined, timestamp, windowStart),
+    );
+  }
+
+  /** As {@link CachingKeyValueStore.heldValue}, for one window. */
+  heldValue(key: KeyBytes, windowStart: number): HeldValue | undefined {
+    return this.cache.dirty.get(`${windowStart}|${key}`)?.held;
+  }
+
+  /** As {@link CachingKeyValueStore.putHeld}, for one window. */
+  putHeld(key: KeyBytes, value: unknown, windowStart: number, serialize: ValueSerializer): void {
+    const timestamp = this.context.currentTimestamp();
+    const entry = new DirtyEntry(key, undefined, { value }, serialize, timestamp, windowStart);
+    this.cache.put(`${windowStart}|${key}`, entry);
   }
 
   fetchRange(key: KeyBytes, timeFrom: number, timeTo: number): Array<[number, Buffer]> {
@@ -159,10 +217,12 @@ export class CachingWindowStore extends WrappedWindowStore<BytesWindowStore> imp
   private writeDown(entry: DirtyEntry): void {
     const { listener } = this.cache;
     const oldValue = listener ? (this.inner.fetch(entry.key, entry.windowStart) ?? null) : null;
-    this.inner.put(entry.key, entry.value, entry.windowStart);
+    const newValue = entry.value;
+    this.inner.put(entry.key, newValue, entry.windowStart);
     listener?.({
       key: entry.key,
-      newValue: entry.value,
+      newValue,
+      held: entry.held,
       oldValue,
       timestamp: entry.timestamp,
       windowStart: entry.windowStart,

@@ -1,4 +1,4 @@
-import { Serde } from '../../serdes/serde';
+import { Serde, Serdes } from '../../serdes/serde';
 import { KeyValue, KeyValueStore, Windowed, WindowStore, WindowValue } from '../stores';
 import {
   BytesKeyValueStore,
@@ -10,6 +10,7 @@ import {
   StoreContext,
   toKeyBytes,
 } from './bytes-stores';
+import { CachingKeyValueStore, CachingWindowStore } from './caching-stores';
 import { WrappedStore, WrappedWindowStore } from './wrapped-store';
 
 /** A typed change leaving a cache: what the flush listener of a processor receives. */
@@ -37,6 +38,21 @@ export interface TaskStore {
   approximateNumEntries(): number;
 }
 
+const stringSerde = Serdes.String();
+// Every code unit below 0x80 (control characters included: they are ASCII too).
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * A key as {@link KeyBytes}. An ASCII string under the string serde is its own
+ * UTF-8 bytes read as latin1, so it is used as is (the common case: ids and
+ * names), saving two buffer copies per store operation.
+ */
+function serializedKey<K>(serde: Serde<K>, key: K, store: string): KeyBytes {
+  if (serde === stringSerde && typeof key === 'string' && ASCII.test(key)) return key;
+  return toKeyBytes(serde.serialize(key, store));
+}
+
 /** Turns a typed flush listener into the byte-level one the cache calls. */
 function typedFlushListener<K, V>(
   listener: (entry: TypedFlushedEntry<K, V>) => void,
@@ -47,7 +63,12 @@ function typedFlushListener<K, V>(
   return (e) =>
     listener({
       key: keySerde.deserialize(fromKeyBytes(e.key), store),
-      newValue: e.newValue === null ? null : valueSerde.deserialize(e.newValue, store),
+      newValue:
+        e.held !== undefined
+          ? (e.held.value as V | null)
+          : e.newValue === null
+            ? null
+            : valueSerde.deserialize(e.newValue, store),
       oldValue: e.oldValue === null ? null : valueSerde.deserialize(e.oldValue, store),
       timestamp: e.timestamp,
       ...(e.windowStart === undefined ? {} : { windowStart: e.windowStart }),
@@ -55,28 +76,48 @@ function typedFlushListener<K, V>(
 }
 
 /**
- * Outermost layer: serdes and operation counts. Serialization happens here,
- * once, so every inner layer (cache, changelog, inner store) works on bytes.
+ * Outermost layer: serdes and operation counts. Every inner layer (changelog,
+ * inner store) works on bytes. A caching layer right below holds the values
+ * this layer writes as objects until it flushes them, so a key updated many
+ * times between two commits is serialized once per commit, and reading it
+ * back costs no deserialization.
+ *
+ * The price is the object contract: a value read from a caching store may be
+ * the very object the last `put` stored. Write a changed value back with `put`
+ * (mutating it in place and putting it back is fine); do not change a value you
+ * read without putting it back.
  */
 export class MeteredKeyValueStore<K, V>
   extends WrappedStore<BytesKeyValueStore>
   implements KeyValueStore<K, V>, TaskStore
 {
+  private readonly cache: CachingKeyValueStore | undefined;
+  private readonly serializeValue = (value: unknown): Buffer =>
+    this.valueSerde.serialize(value as V, this.name);
+
   constructor(
     inner: BytesKeyValueStore,
     private readonly keySerde: Serde<K>,
     private readonly valueSerde: Serde<V>,
   ) {
     super(inner);
+    this.cache = inner instanceof CachingKeyValueStore ? inner : undefined;
   }
 
   get(key: K): V | undefined {
-    const bytes = this.inner.get(this.keyBytes(key));
+    const keyBytes = this.keyBytes(key);
+    const held = this.cache?.heldValue(keyBytes);
+    if (held !== undefined) return (held.value as V | null) ?? undefined;
+    const bytes = this.inner.get(keyBytes);
     return bytes === undefined ? undefined : this.valueSerde.deserialize(bytes, this.name);
   }
 
   put(key: K, value: V | null): void {
     this.context.metrics.storePuts.add(1);
+    if (this.cache !== undefined) {
+      this.cache.putHeld(this.keyBytes(key), value, this.serializeValue);
+      return;
+    }
     this.inner.put(this.keyBytes(key), value === null ? null : this.valueSerde.serialize(value, this.name));
   }
 
@@ -112,7 +153,7 @@ export class MeteredKeyValueStore<K, V>
   }
 
   private keyBytes(key: K): KeyBytes {
-    return toKeyBytes(this.keySerde.serialize(key, this.name));
+    return serializedKey(this.keySerde, key, this.name);
   }
 
   private typed(k: KeyBytes, v: Buffer): KeyValue<K, V> {
@@ -123,26 +164,38 @@ export class MeteredKeyValueStore<K, V>
   }
 }
 
-/** Outermost window layer: serdes and operation counts. */
+/** Outermost window layer: serdes and operation counts; objects held by the cache as in {@link MeteredKeyValueStore}. */
 export class MeteredWindowStore<K, V>
   extends WrappedWindowStore<BytesWindowStore>
   implements WindowStore<K, V>, TaskStore
 {
+  private readonly cache: CachingWindowStore | undefined;
+  private readonly serializeValue = (value: unknown): Buffer =>
+    this.valueSerde.serialize(value as V, this.name);
+
   constructor(
     inner: BytesWindowStore,
     private readonly keySerde: Serde<K>,
     private readonly valueSerde: Serde<V>,
   ) {
     super(inner);
+    this.cache = inner instanceof CachingWindowStore ? inner : undefined;
   }
 
   fetch(key: K, windowStart: number): V | undefined {
-    const bytes = this.inner.fetch(this.keyBytes(key), windowStart);
+    const keyBytes = this.keyBytes(key);
+    const held = this.cache?.heldValue(keyBytes, windowStart);
+    if (held !== undefined) return (held.value as V | null) ?? undefined;
+    const bytes = this.inner.fetch(keyBytes, windowStart);
     return bytes === undefined ? undefined : this.valueSerde.deserialize(bytes, this.name);
   }
 
   put(key: K, value: V | null, windowStart: number): void {
     this.context.metrics.storePuts.add(1);
+    if (this.cache !== undefined) {
+      this.cache.putHeld(this.keyBytes(key), value, windowStart, this.serializeValue);
+      return;
+    }
     const bytes = value === null ? null : this.valueSerde.serialize(value, this.name);
     this.inner.put(this.keyBytes(key), bytes, windowStart);
   }
@@ -175,6 +228,6 @@ export class MeteredWindowStore<K, V>
   }
 
   private keyBytes(key: K): KeyBytes {
-    return toKeyBytes(this.keySerde.serialize(key, this.name));
+    return serializedKey(this.keySerde, key, this.name);
   }
 }
