@@ -14,6 +14,7 @@ const Encoder = require('kafkajs/src/protocol/encoder') as new () => {
   writeVarLong(value: number | bigint): unknown;
   buffer: Buffer;
 };
+const EncoderStatics = require('kafkajs/src/protocol/encoder') as { sizeOfVarLong(value: number): number };
 const murmur2 = require('kafkajs/src/producer/partitioners/default/murmur2') as (
   key: Buffer | string,
 ) => number;
@@ -81,6 +82,33 @@ describe('patched kafkajs Encoder', () => {
     known.writeVarInt(300);
     known.writeVarInt(-1);
     expect([...known.buffer]).toEqual([0xd8, 0x04, 0x01]);
+  });
+
+  it('encodes a varlong given as a number (the fast path) byte for byte as the same value as a bigint', () => {
+    const edges = [
+      0,
+      1,
+      -1,
+      63,
+      -64,
+      64,
+      -65,
+      127,
+      128,
+      2 ** 31,
+      -(2 ** 31) - 1,
+      2 ** 52 - 1,
+      -(2 ** 52) + 1,
+    ];
+    const random = Array.from({ length: 2_000 }, (_, i) => Math.round((Math.random() - 0.5) * 2 ** (i % 53)));
+    for (const v of [...edges, ...random, Date.now(), -Date.now()]) {
+      const asNumber = new Encoder();
+      asNumber.writeVarLong(v);
+      const asBigint = new Encoder();
+      asBigint.writeVarLong(BigInt(v));
+      expect([v, ...asNumber.buffer]).toEqual([v, ...asBigint.buffer]);
+      expect(EncoderStatics.sizeOfVarLong(v)).toBe(asBigint.buffer.length);
+    }
   });
 
   it("partitions like Kafka: murmur2 matches Kafka's test vectors and a 64-bit reference", () => {
