@@ -11,6 +11,8 @@ export interface RunResult {
   readonly seconds: number;
   readonly loadBefore: number;
   readonly loadAfter: number;
+  /** CPU seconds (user + system, all threads) the contender's process used while timed; absent in older results. */
+  readonly cpuSeconds?: number;
 }
 
 /** All runs of one guarantee x commit interval, per contender. */
@@ -47,6 +49,15 @@ function machine(): string {
   );
 }
 
+/** Records per CPU-second and cores used (medians), or "not measured" for results from before CPU was read. */
+function cpuColumns(records: number, rs: readonly RunResult[]): string {
+  const measured = rs.filter((r) => r.cpuSeconds !== undefined && r.cpuSeconds > 0);
+  if (measured.length === 0) return 'not measured | not measured';
+  const perCpu = median(measured.map((r) => records / (r.cpuSeconds as number)));
+  const cores = median(measured.map((r) => (r.cpuSeconds as number) / r.seconds));
+  return `${fmt(perCpu)} | ${cores.toFixed(2)}`;
+}
+
 /** The doc section: conditions, per-contender medians and spread, ratios, the topologies side by side. */
 export function renderKStreamsReport(
   cells: readonly CellResult[],
@@ -65,7 +76,7 @@ export function renderKStreamsReport(
       const m = med[contender] as number;
       rows.push(
         `| ${cell.guarantee} | ${cell.commitMs} | ${contender} | ${fmt(m)} | ${median(rs.map((r) => r.seconds)).toFixed(1)} | ` +
-          `${fmt(lo)}–${fmt(hi)} (±${(((hi - lo) / 2 / m) * 100).toFixed(0)} %) | ${rs.length} | ` +
+          `${fmt(lo)}–${fmt(hi)} (±${(((hi - lo) / 2 / m) * 100).toFixed(0)} %) | ${cpuColumns(cell.records, rs)} | ${rs.length} | ` +
           `${rs.map((r) => `${r.loadBefore.toFixed(1)}→${r.loadAfter.toFixed(1)}`).join(', ')} |`,
       );
     }
@@ -104,8 +115,13 @@ export function renderKStreamsReport(
     '- One contender at a time on the same broker; the contenders of a cell run back to back, their order rotated',
     '  each round. Load: the 1-minute load average before → after each run, on 2 cores shared with other work.',
     '',
-    '| guarantee | commit ms | contender | records/s (median) | seconds (median) | spread (min–max) | runs | load per run |',
-    '| --------- | --------: | --------- | -----------------: | ---------------: | ---------------- | ---: | ------------ |',
+    "- CPU: user + system time of the contender's process (every thread: for Java also the producer's sender,",
+    '  the JIT and the GC threads), read from `/proc/<pid>/stat` at RUNNING and at the end. Records per CPU-second',
+    '  compares the work each engine spends per record; cores used (CPU seconds / wall seconds) shows how much of',
+    '  the 2 cores each could put to work with one stream thread.',
+    '',
+    '| guarantee | commit ms | contender | records/s (median) | seconds (median) | spread (min–max) | records per CPU-second (median) | cores used (median) | runs | load per run |',
+    '| --------- | --------: | --------- | -----------------: | ---------------: | ---------------- | ------------------------------: | ------------------: | ---: | ------------ |',
     ...rows,
     '',
     '| guarantee | commit ms | ours / Kafka Streams in-memory | ours / Kafka Streams RocksDB | measured (UTC) |',

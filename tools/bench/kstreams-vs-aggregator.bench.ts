@@ -66,6 +66,8 @@ const COMMITS = list('BENCH_KS_COMMIT_MS', '100,1000').map(Number);
 const JAVA_STORES = list('BENCH_KS_STORES', 'in_memory,rocksdb') as Array<'in_memory' | 'rocksdb'>;
 const CPU_PROF = process.env['BENCH_KS_CPU_PROF'];
 const RESULTS = join(__dirname, 'results', 'kstreams-vs-aggregator.json');
+/** `getconf CLK_TCK`: 100 on Linux (x86-64 and arm64 alike). */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 process.env['KAFKA_BROKERS'] ??= `127.0.0.1:${process.env['EDA_KAFKA_PORT'] ?? '9092'}`;
 process.env['SCHEMA_REGISTRY_URL'] ??=
@@ -143,7 +145,13 @@ async function runOnce(
   contender: string,
   cell: { guarantee: string; commitMs: number },
   round: number,
-): Promise<{ seconds: number; state: InventoryState; loadBefore: number; loadAfter: number }> {
+): Promise<{
+  seconds: number;
+  cpuSeconds: number | undefined;
+  state: InventoryState;
+  loadBefore: number;
+  loadAfter: number;
+}> {
   const tag = contender.replace('kstreams ', 'ks-').replace('_', '');
   const suffix = `${tag}-${cell.guarantee === 'exactly_once_v2' ? 'eos' : 'alos'}-${cell.commitMs}-${round}-${Date.now() % 1e8}`;
   const applicationId = `bench.ks-${suffix}`;
@@ -195,6 +203,7 @@ async function runOnce(
   try {
     await app.running;
     const started = performance.now();
+    const cpuAtStart = processCpuSeconds(app.process.pid);
     const deadline = Date.now() + 900_000;
     const repartition = `${applicationId}-items-by-sku-repartition`;
     for (;;) {
@@ -205,11 +214,27 @@ async function runOnce(
       await new Promise((r) => setTimeout(r, 100));
     }
     const seconds = (performance.now() - started) / 1000;
+    const cpuAtEnd = processCpuSeconds(app.process.pid);
+    const cpuSeconds = cpuAtStart === undefined || cpuAtEnd === undefined ? undefined : cpuAtEnd - cpuAtStart;
     const loadAfter = loadavg()[0] ?? 0;
     await app.stop();
-    return { seconds, state: await readState(kafka, registry, topics), loadBefore, loadAfter };
+    return { seconds, cpuSeconds, state: await readState(kafka, registry, topics), loadBefore, loadAfter };
   } finally {
     await app.stop();
+  }
+}
+
+/** Linux: user + system CPU seconds of a process, all its threads (`/proc/<pid>/stat` fields 14 and 15). */
+function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks / CLOCK_TICKS_PER_SECOND : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -259,13 +284,15 @@ async function main(): Promise<void> {
           seconds: run.seconds,
           loadBefore: run.loadBefore,
           loadAfter: run.loadAfter,
+          ...(run.cpuSeconds === undefined ? {} : { cpuSeconds: run.cpuSeconds }),
         });
         const diff = diffStates(expected, run.state);
         const vsOther = states.length ? diffStates(states[0]?.[1] as InventoryState, run.state) : [];
         process.stdout.write(
           `  round ${round + 1} ${cell.guarantee} ${cell.commitMs} ms ${contender}: ` +
             `${Math.round(RECORDS / run.seconds)} records/s (${run.seconds.toFixed(1)} s, load ` +
-            `${run.loadBefore.toFixed(2)} -> ${run.loadAfter.toFixed(2)}); ` +
+            `${run.loadBefore.toFixed(2)} -> ${run.loadAfter.toFixed(2)}` +
+            `${run.cpuSeconds === undefined ? '' : `, ${run.cpuSeconds.toFixed(1)} CPU s`}); ` +
             `${diff.length || vsOther.length ? 'OUTPUT MISMATCH' : 'outputs match the expectation'}\n`,
         );
         if (diff.length || vsOther.length) {
