@@ -3,7 +3,8 @@
  * so must not change a byte: the Encoder's buffers come from
  * `Buffer.allocUnsafe` (no zero fill per record) and it writes varints in
  * place, yet it exposes exactly the bytes it wrote; murmur2 uses Math.imul and
- * still gives Kafka's partitions.
+ * still gives Kafka's partitions; CRC-32C runs eight bytes per step and gives
+ * the same checksums.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -15,6 +16,7 @@ const Encoder = require('kafkajs/src/protocol/encoder') as new () => {
   buffer: Buffer;
 };
 const EncoderStatics = require('kafkajs/src/protocol/encoder') as { sizeOfVarLong(value: number): number };
+const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C') as (data: Buffer) => number;
 const murmur2 = require('kafkajs/src/producer/partitioners/default/murmur2') as (
   key: Buffer | string,
 ) => number;
@@ -111,6 +113,16 @@ describe('patched kafkajs Encoder', () => {
     }
   });
 
+  it('checksums record batches with CRC-32C: the standard check value, and a bitwise reference at every length', () => {
+    expect(crc32C(Buffer.from('123456789'))).toBe(0xe3069283);
+    for (let length = 0; length < 200; length++) {
+      const data = randomBytes(length);
+      expect([length, crc32C(data)]).toEqual([length, referenceCrc32C(data)]);
+    }
+    const large = randomBytes(1 << 16);
+    expect(crc32C(large)).toBe(referenceCrc32C(large));
+  });
+
   it("partitions like Kafka: murmur2 matches Kafka's test vectors and a 64-bit reference", () => {
     // Kafka's UtilsTest.testMurmur2 (clients/src/test/java/org/apache/kafka/common/utils).
     expect(murmur2('21')).toBe(-973932308);
@@ -147,4 +159,14 @@ function referenceMurmur2(data: Buffer): number {
   h = int(h * m);
   h = int(h ^ (BigInt.asUintN(32, h) >> 15n));
   return Number(h);
+}
+
+/** CRC-32C (Castagnoli, reflected polynomial 0x82f63b78) one bit at a time, independent of kafkajs' tables. */
+function referenceCrc32C(data: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of data) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
 }
