@@ -41,7 +41,7 @@ const swc = [
 // NestJS 12 ships ES modules only, which Jest's CommonJS runtime cannot
 // require as they are: let SWC transpile them too. Every other package in
 // node_modules stays untransformed.
-const ESM_ONLY_PACKAGES = ['@nestjs'];
+const ESM_ONLY_PACKAGES = ['@nestjs', '@platformatic'];
 
 function common(projectDir) {
   return {

@@ -12,7 +12,7 @@
  * rules from access declarations, and KafkaUser files applied to a cluster).
  */
 
-export { KafkaClientError, KafkaConfigError } from './client/kafka-errors';
+export { KafkaClientError, KafkaConfigError, KafkaFeatureUnsupportedError } from './client/kafka-errors';
 /**
  * Re-exported from `@eda/base`, the one home of the error base: true unless the
  * error's `retriable` flag (seen through kafkajs's retrier wrappers) says
@@ -49,7 +49,6 @@ export {
   type BackgroundConnectorOptions,
   type ConnectableClient,
 } from './client/background-connector';
-export { KafkaFeatureUnsupportedError } from './client/confluent/confluent-kafka';
 export {
   CONFLUENT_CLIENT_VERSION,
   KafkaClientLibraryUnavailableError,

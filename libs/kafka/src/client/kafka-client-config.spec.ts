@@ -70,6 +70,31 @@ describe('kafkaConfigFromEnv', () => {
   });
 
   it.each([
+    [undefined, 'kafkajs', ''],
+    ['', 'kafkajs', ''],
+    ['kafkajs', 'kafkajs', ''],
+    ['confluent', 'confluent', ' library=confluent'],
+    ['platformatic', 'platformatic', ' library=platformatic'],
+  ])('reads KAFKA_CLIENT_LIBRARY=%j as %s and names it in the description', (raw, library, suffix) => {
+    const config = kafkaConfigFromEnv(raw === undefined ? {} : { KAFKA_CLIENT_LIBRARY: raw }, 'my-app');
+    expect(config.library).toBe(library);
+    expect(describeKafkaConfig(config)).toBe(
+      `brokers=127.0.0.1:9092 clientId=my-app sasl=off tls=off${suffix}`,
+    );
+  });
+
+  it.each(['rdkafka', 'Platformatic', '@platformatic/kafka', ' platformatic'])(
+    'rejects KAFKA_CLIENT_LIBRARY=%j, listing every library it accepts',
+    (raw) => {
+      const error = configError({ KAFKA_CLIENT_LIBRARY: raw });
+      expect(error.variable).toBe('KAFKA_CLIENT_LIBRARY');
+      expect(error.message).toBe(
+        `KAFKA_CLIENT_LIBRARY must be one of kafkajs, confluent, platformatic, got "${raw}". Fix the environment and restart.`,
+      );
+    },
+  );
+
+  it.each([
     [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS'],
     [{ KAFKA_BROKERS: 'http://b:9092' }, 'KAFKA_BROKERS'],
     [{ KAFKA_CLIENT_ID: 'has space' }, 'KAFKA_CLIENT_ID'],

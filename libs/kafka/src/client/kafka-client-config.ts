@@ -16,6 +16,7 @@
  * | `KAFKA_CONNECTION_TIMEOUT_MS`    | `3000`           | TCP connect bound                                      |
  * | `KAFKA_REQUEST_TIMEOUT_MS`       | `30000`          | request bound                                          |
  * | `KAFKA_RETRIES`                  | `5`              | retries of connects and retriable requests (kafkajs)   |
+ * | `KAFKA_CLIENT_LIBRARY`           | `kafkajs`        | `kafkajs`, `confluent` or `platformatic`               |
  */
 import { readFileSync } from 'node:fs';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
@@ -35,8 +36,12 @@ export interface KafkaTlsConfig {
   readonly rejectUnauthorized: boolean;
 }
 
-/** The client libraries `createKafkaClient` can build on; kafkajs is the default (see docs/decisions.md). */
-export const KAFKA_CLIENT_LIBRARIES = ['kafkajs', 'confluent'] as const;
+/**
+ * The client libraries `createKafkaClient` can build on; kafkajs is the default (see docs/decisions.md).
+ * `confluent` is Confluent's librdkafka-based client, `platformatic` the pure-JS `@platformatic/kafka`,
+ * each behind the kafkajs interface (see their adapters for what they cover).
+ */
+export const KAFKA_CLIENT_LIBRARIES = ['kafkajs', 'confluent', 'platformatic'] as const;
 /** One of {@link KAFKA_CLIENT_LIBRARIES}. */
 export type KafkaClientLibrary = (typeof KAFKA_CLIENT_LIBRARIES)[number];
 
@@ -57,7 +62,7 @@ export interface KafkaClientConfig {
    * did land, which consumers absorb by deduplicating on the record's id.
    */
   readonly retries: number;
-  /** The client library: kafkajs, or Confluent's librdkafka-based client behind the same interface. */
+  /** The client library: kafkajs, or Confluent's client or @platformatic/kafka behind the same interface. */
   readonly library: KafkaClientLibrary;
 }
 

@@ -17,6 +17,7 @@ import {
 } from 'kafkajs';
 import { createConfluentKafka } from './confluent/confluent-kafka';
 import { KafkaClientConfig, toKafkaJsConfig } from './kafka-client-config';
+import { createPlatformaticKafka } from './platformatic/platformatic-kafka';
 import type { KafkaLogSink } from './kafka-log-sink';
 
 export type { KafkaLogSink } from './kafka-log-sink';
@@ -31,14 +32,17 @@ export interface KafkaClientOptions {
 
 /**
  * Creates the process's `Kafka` client: kafkajs, or with
- * `config.library === 'confluent'` Confluent's client behind the same
- * interface (see confluent/confluent-kafka.ts for what it covers).
+ * `config.library === 'confluent'` Confluent's client, or with `'platformatic'`
+ * @platformatic/kafka, behind the same interface (see
+ * confluent/confluent-kafka.ts and platformatic/platformatic-kafka.ts for what
+ * each covers).
  */
 export function createKafkaClient(config: KafkaClientConfig, options: KafkaClientOptions = {}): Kafka {
   // kafkajs 2 prints a one-off notice about its default partitioner; we choose it explicitly below.
   process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
   const sink = options.logger;
   if (config.library === 'confluent') return createConfluentKafka(config, sink);
+  if (config.library === 'platformatic') return createPlatformaticKafka(config, sink);
   return new Kafka({
     ...toKafkaJsConfig(config),
     logLevel: options.logLevel ?? logLevel.WARN,

@@ -4,6 +4,7 @@
  * worth retrying, kafkajs's own included, is `isRetriable` from `@eda/base`.
  */
 import { EdaError } from '@eda/base';
+import type { KafkaClientLibrary } from './kafka-client-config';
 
 /** Base class of the errors `@eda/kafka` client code throws: an {@link EdaError}. */
 export class KafkaClientError extends EdaError {}
@@ -15,5 +16,22 @@ export class KafkaConfigError extends KafkaClientError {
     detail: string,
   ) {
     super('EDA_KAFKA_CONFIG', `${variable} ${detail}. Fix the environment and restart.`);
+  }
+}
+
+/**
+ * A kafkajs feature the configured client library does not offer, refused by
+ * name instead of behaving differently. Not retriable: change the call or use kafkajs.
+ */
+export class KafkaFeatureUnsupportedError extends KafkaClientError {
+  constructor(
+    readonly library: Exclude<KafkaClientLibrary, 'kafkajs'>,
+    feature: string,
+    hint = 'use KAFKA_CLIENT_LIBRARY=kafkajs for this client',
+  ) {
+    super(
+      'EDA_KAFKA_UNSUPPORTED',
+      `${feature} is not supported with KAFKA_CLIENT_LIBRARY=${library}; ${hint}.`,
+    );
   }
 }

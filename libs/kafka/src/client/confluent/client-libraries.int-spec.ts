@@ -1,12 +1,13 @@
 /**
  * The same contract, run against the real broker with each client library
- * behind `createKafkaClient`: kafkajs (the default) and Confluent's client.
+ * behind `createKafkaClient`: kafkajs (the default), Confluent's client and
+ * @platformatic/kafka (a pure-JS dependency, so never skipped).
  *
  * Confluent's client is built by tools/kafka/install-confluent-client.sh,
  * which `.ci/run` runs, so in CI a missing build fails here. On a workstation
  * without the build, its half is skipped with a note.
  */
-import type { EachBatchPayload, Kafka } from 'kafkajs';
+import type { EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
 import { KafkaTestContext, stackEndpoints, uniqueName, waitFor } from '@eda/testing';
 import { ClientStateProbe } from '../../health/client-state-probe';
 import { kafkaConfigFromEnv, type KafkaClientLibrary } from '../kafka-client-config';
@@ -16,7 +17,7 @@ import {
   createIdempotentProducer,
   createKafkaClient,
 } from '../kafka-client-factory';
-import { KafkaFeatureUnsupportedError } from './confluent-kafka';
+import { KafkaFeatureUnsupportedError } from '../kafka-errors';
 import { loadConfluentKafkaJs } from './confluent-loader';
 
 function confluentAvailable(): boolean {
@@ -30,7 +31,11 @@ function confluentAvailable(): boolean {
   }
 }
 
-const libraries: KafkaClientLibrary[] = confluentAvailable() ? ['kafkajs', 'confluent'] : ['kafkajs'];
+const libraries: KafkaClientLibrary[] = confluentAvailable()
+  ? ['kafkajs', 'confluent', 'platformatic']
+  : ['kafkajs', 'platformatic'];
+/** The facades over other clients, each refusing what it cannot honour. */
+const facades = libraries.filter((l): l is Exclude<KafkaClientLibrary, 'kafkajs'> => l !== 'kafkajs');
 const RECORDS = 300;
 
 /** Client logs, kept for a failing test's message instead of the console. */
@@ -151,36 +156,37 @@ describe.each(libraries)('client library %s against the real broker', (library) 
   });
 });
 
-describe('the confluent facade beside kafkajs', () => {
-  const confluent = libraries.includes('confluent') ? it : it.skip;
+describe('the facades beside kafkajs', () => {
   const context = new KafkaTestContext('libs-both');
 
   afterAll(() => context.close());
 
-  confluent(
-    'puts each key on the partition kafkajs puts it on (murmur2), so either may produce a topic',
-    async () => {
-      const topic = await context.createTopic('libs-both', { partitions: 6 });
-      for (const library of libraries) {
-        const producer = createIdempotentProducer(clientFor(library));
-        await producer.connect();
-        await producer.send({
-          topic,
-          acks: ACKS_ALL,
-          messages: Array.from({ length: 60 }, (_, i) => ({ key: `store-${i}`, value: library })),
-        });
-        await producer.disconnect();
-      }
-      const seen = await consumeAll(clientFor('kafkajs'), topic, uniqueName('libs-both'), 120);
-      const partitionsOf = (key: string) =>
-        new Set(seen.filter((s) => s.key === key).map((s) => s.partition));
-      for (let i = 0; i < 60; i++) expect(partitionsOf(`store-${i}`).size).toBe(1);
-      expect(new Set(seen.map((s) => s.partition)).size).toBeGreaterThan(3);
-    },
-  );
+  it('puts each key on the partition kafkajs puts it on (murmur2), so any of them may produce a topic', async () => {
+    const topic = await context.createTopic('libs-both', { partitions: 6 });
+    for (const library of libraries) {
+      const producer = createIdempotentProducer(clientFor(library));
+      await producer.connect();
+      await producer.send({
+        topic,
+        acks: ACKS_ALL,
+        messages: Array.from({ length: 60 }, (_, i) => ({ key: `store-${i}`, value: library })),
+      });
+      await producer.disconnect();
+    }
+    const seen = await consumeAll(
+      clientFor('kafkajs'),
+      topic,
+      uniqueName('libs-both'),
+      60 * libraries.length,
+    );
+    const partitionsOf = (key: string) => new Set(seen.filter((s) => s.key === key).map((s) => s.partition));
+    for (let i = 0; i < 60; i++) expect(partitionsOf(`store-${i}`).size).toBe(1);
+    expect(new Set(seen.map((s) => s.partition)).size).toBeGreaterThan(3);
+    for (const library of libraries) expect(seen.filter((s) => s.value === library)).toHaveLength(60);
+  });
 
-  confluent('names the feature instead of behaving differently', async () => {
-    const kafka = clientFor('confluent');
+  it.each(facades)('%s names the feature instead of behaving differently', async (library) => {
+    const kafka = clientFor(library);
     const producer = createIdempotentProducer(kafka);
     await producer.connect();
     try {
@@ -192,12 +198,267 @@ describe('the confluent facade beside kafkajs', () => {
       await producer.disconnect();
     }
     const consumer = createConsumer(kafka, uniqueName('refuse'));
-    expect(() => consumer.on(consumer.events.CRASH, () => undefined)).toThrow(
-      /the consumer event consumer.crash is not supported/,
+    const event = library === 'confluent' ? consumer.events.CRASH : consumer.events.HEARTBEAT;
+    expect(() => consumer.on(event, () => undefined)).toThrow(
+      new RegExp(`the consumer event ${event} is not supported with KAFKA_CLIENT_LIBRARY=${library}`),
     );
     expect(() => kafka.consumer({ groupId: 'g', partitionAssigners: [] })).toThrow(
-      /custom partitionAssigners is not supported with KAFKA_CLIENT_LIBRARY=confluent/,
+      new RegExp(`custom partitionAssigners is not supported with KAFKA_CLIENT_LIBRARY=${library}`),
     );
+  });
+});
+
+/** Header values as strings (repeated headers as arrays), for comparing what kafkajs and a facade read. */
+function headerStrings(headers: IHeaders | undefined): Record<string, string | string[]> {
+  return Object.fromEntries(
+    Object.entries(headers ?? {}).map(([name, v]) => [
+      name,
+      Array.isArray(v) ? v.map(String) : String(v as Buffer),
+    ]),
+  );
+}
+
+describe.each(['kafkajs', 'platformatic'] as const)('%s through eachMessage', (library) => {
+  const context = new KafkaTestContext(`libs-each-${library}`);
+  const kafka = clientFor(library);
+
+  afterAll(() => context.close());
+
+  it('round-trips keys, null keys and values, repeated headers, timestamps and chosen partitions, and commits what it handled', async () => {
+    const topic = await context.createTopic(`libs-each-${library}`, { partitions: 2 });
+    const producer = createIdempotentProducer(kafka);
+    await producer.connect();
+    const sent = await producer.send({
+      topic,
+      acks: ACKS_ALL,
+      messages: [
+        {
+          key: 'k1',
+          value: 'a',
+          partition: 1,
+          timestamp: '1767225600000',
+          headers: { h: ['x', 'y'], one: 'z' },
+        },
+        { key: null, value: Buffer.from([0, 255, 1]), partition: 1 },
+        { key: Buffer.from('k3'), value: null, partition: 1 },
+        { key: 'p0', value: 'b', partition: 0 },
+      ],
+    });
+    expect(sent.map((r) => [r.topicName, r.partition, r.baseOffset]).sort()).toEqual([
+      [topic, 0, '0'],
+      [topic, 1, '0'],
+    ]);
+    const group = uniqueName(`libs-each-${library}`);
+    const read = async () => {
+      const seen: Array<Record<string, unknown>> = [];
+      const consumer = createConsumer(kafka, group, { maxWaitTimeInMs: 100 });
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ topic: from, partition, message }) => {
+          seen.push({
+            from,
+            partition,
+            offset: message.offset,
+            key: message.key,
+            value: message.value,
+            timestamp: message.timestamp,
+            headers: headerStrings(message.headers),
+          });
+        },
+      });
+      return { seen, consumer };
+    };
+    const first = await read();
+    await waitFor('4 records', () => (first.seen.length >= 4 ? true : undefined), 30_000);
+    await first.consumer.disconnect();
+    const onPartition1 = first.seen.filter((s) => s.partition === 1);
+    expect(onPartition1).toEqual([
+      {
+        from: topic,
+        partition: 1,
+        offset: '0',
+        key: Buffer.from('k1'),
+        value: Buffer.from('a'),
+        timestamp: '1767225600000',
+        headers: { h: ['x', 'y'], one: 'z' },
+      },
+      expect.objectContaining({ offset: '1', key: null, value: Buffer.from([0, 255, 1]), headers: {} }),
+      expect.objectContaining({ offset: '2', key: Buffer.from('k3'), value: null }),
+    ]);
+    expect(first.seen.filter((s) => s.partition === 0)).toEqual([
+      expect.objectContaining({ offset: '0', key: Buffer.from('p0'), value: Buffer.from('b') }),
+    ]);
+
+    // Auto-committed after each handled batch: the group resumes after what it read.
+    await producer.send({ topic, acks: ACKS_ALL, messages: [{ key: 'later', value: 'c', partition: 0 }] });
+    await producer.disconnect();
+    const second = await read();
+    await waitFor('the later record', () => (second.seen.length >= 1 ? true : undefined), 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await second.consumer.disconnect();
+    expect(second.seen.map((s) => [s.partition, s.offset, String(s.value)])).toEqual([[0, '1', 'c']]);
+  });
+
+  it('calls a failing eachBatch again with the records it had not resolved', async () => {
+    const topic = await context.createTopic(`libs-retry-${library}`, { partitions: 1 });
+    const producer = createIdempotentProducer(kafka);
+    await producer.connect();
+    await producer.send({
+      topic,
+      acks: ACKS_ALL,
+      messages: Array.from({ length: 5 }, (_, i) => ({ value: `v${i}` })),
+    });
+    await producer.disconnect();
+    const calls: string[][] = [];
+    const handled: string[] = [];
+    const consumer = createConsumer(kafka, uniqueName('libs-retry'), { maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        eachBatch: async ({ batch, resolveOffset }) => {
+          calls.push(batch.messages.map((m) => m.offset));
+          for (const m of batch.messages) {
+            if (m.offset === '2' && calls.length === 1) throw new Error('transient');
+            handled.push(String(m.value));
+            resolveOffset(m.offset);
+          }
+        },
+      });
+      await waitFor('5 handled', () => (handled.length >= 5 ? true : undefined), 30_000);
+    } finally {
+      await consumer.disconnect();
+    }
+    expect(handled).toEqual(['v0', 'v1', 'v2', 'v3', 'v4']);
+    expect(calls[0]).toEqual(['0', '1', '2', '3', '4']);
+    expect(calls[1]?.[0]).toBe('2');
+  });
+});
+
+describe('the platformatic facade', () => {
+  const context = new KafkaTestContext('libs-plat');
+  const kafka = clientFor('platformatic');
+
+  afterAll(() => context.close());
+
+  it('reports connect, group join, stop and disconnect to a ClientStateProbe', async () => {
+    const topic = await context.createTopic('libs-plat-probe');
+    const consumer = createConsumer(kafka, uniqueName('libs-plat-probe'), { maxWaitTimeInMs: 100 });
+    const probe = ClientStateProbe.forConsumer(consumer);
+    await consumer.connect();
+    expect(probe.current().state).toBe('connected');
+    await consumer.subscribe({ topics: [topic] });
+    await consumer.run({ eachMessage: async () => undefined });
+    await waitFor('joined', () => (probe.current().state === 'joined' ? true : undefined), 30_000);
+    await consumer.stop();
+    expect(probe.current().state).toBe('stopped');
+    await consumer.disconnect();
+    expect(probe.current().state).toBe('disconnected');
+  });
+
+  it('disconnects while a handler runs (after it returns) and stops from inside one', async () => {
+    const topic = await context.createTopic('libs-plat-stop');
+    const producer = createIdempotentProducer(kafka);
+    await producer.connect();
+    await producer.send({ topic, acks: ACKS_ALL, messages: [{ value: 'a' }, { value: 'b' }] });
+    await producer.disconnect();
+    const outside = createConsumer(kafka, uniqueName('libs-plat-stop'), { maxWaitTimeInMs: 100 });
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    let finished = false;
+    await outside.connect();
+    await outside.subscribe({ topics: [topic], fromBeginning: true });
+    await outside.run({
+      eachBatch: async () => {
+        entered();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        finished = true;
+      },
+    });
+    await inHandler;
+    await outside.disconnect();
+    expect(finished).toBe(true);
+
+    const inside = createConsumer(kafka, uniqueName('libs-plat-stop'), { maxWaitTimeInMs: 100 });
+    const probe = ClientStateProbe.forConsumer(inside);
+    await inside.connect();
+    await inside.subscribe({ topics: [topic], fromBeginning: true });
+    const handled: string[] = [];
+    await inside.run({
+      eachMessage: async ({ message }) => {
+        handled.push(String(message.value));
+        await inside.stop();
+      },
+    });
+    await waitFor('stopped', () => (probe.current().state === 'stopped' ? true : undefined), 30_000);
+    await inside.disconnect();
+    expect(handled).toEqual(['a']);
+  });
+
+  it('creates, lists, describes and deletes topics through its admin', async () => {
+    const admin = kafka.admin();
+    const topic = uniqueName('libs-plat-admin');
+    await admin.connect();
+    try {
+      await expect(
+        admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }] }),
+      ).resolves.toBe(true);
+      await expect(admin.createTopics({ topics: [{ topic, numPartitions: 3 }] })).resolves.toBe(false);
+      expect(await admin.listTopics()).toContain(topic);
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      expect(topics[0]?.name).toBe(topic);
+      expect(topics[0]?.partitions.map((p) => p.partitionId).sort()).toEqual([0, 1, 2]);
+      expect(topics[0]?.partitions.every((p) => p.leader >= 0)).toBe(true);
+      await admin.deleteTopics({ topics: [topic] });
+      await waitFor('the topic gone', async () =>
+        (await admin.listTopics()).includes(topic) ? undefined : true,
+      );
+      expect(() => admin.describeCluster()).toThrow(/Admin.describeCluster\(\) is not supported/);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('refuses transactions, seek, pause, topic patterns, concurrent partitions and the high watermark by name', async () => {
+    expect(() => kafka.producer({ transactionalId: 'tx', idempotent: true })).toThrow(
+      /a transactional producer \(transactionalId\) is not supported with KAFKA_CLIENT_LIBRARY=platformatic/,
+    );
+    const topic = await context.createTopic('libs-plat-refuse');
+    const consumer = createConsumer(kafka, uniqueName('libs-plat-refuse'), { maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    try {
+      await expect(consumer.subscribe({ topics: [/libs-.*/] })).rejects.toThrow(KafkaFeatureUnsupportedError);
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await expect(consumer.subscribe({ topics: ['other'], fromBeginning: false })).rejects.toThrow(
+        /subscriptions that differ in fromBeginning/,
+      );
+      await expect(
+        consumer.run({ partitionsConsumedConcurrently: 3, eachMessage: async () => undefined }),
+      ).rejects.toThrow(KafkaFeatureUnsupportedError);
+      expect(() => consumer.seek({ topic, partition: 0, offset: '0' })).toThrow(KafkaFeatureUnsupportedError);
+      expect(() => consumer.pause([{ topic }])).toThrow(KafkaFeatureUnsupportedError);
+
+      const producer = createIdempotentProducer(kafka);
+      await producer.connect();
+      await producer.send({ topic, acks: ACKS_ALL, messages: [{ value: 'x' }] });
+      await producer.disconnect();
+      let refusal: unknown;
+      await consumer.run({
+        eachBatch: async ({ batch }) => {
+          try {
+            void batch.highWatermark;
+          } catch (err) {
+            refusal = err;
+          }
+        },
+      });
+      await waitFor('a batch', () => (refusal ? true : undefined), 30_000);
+      expect(refusal).toBeInstanceOf(KafkaFeatureUnsupportedError);
+      expect((refusal as Error).message).toMatch(/Batch.highWatermark is not supported/);
+    } finally {
+      await consumer.disconnect();
+    }
   });
 });
 

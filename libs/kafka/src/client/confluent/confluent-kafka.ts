@@ -30,19 +30,9 @@ import {
   type ProducerRecord,
 } from 'kafkajs';
 import type { KafkaClientConfig } from '../kafka-client-config';
-import { KafkaClientError } from '../kafka-errors';
+import { KafkaClientError, KafkaFeatureUnsupportedError } from '../kafka-errors';
 import type { KafkaLogSink } from '../kafka-log-sink';
 import { loadConfluentKafkaJs, type ConfluentKafkaInstance } from './confluent-loader';
-
-/** A kafkajs feature Confluent's client does not offer. Not retriable: change the call or use kafkajs. */
-export class KafkaFeatureUnsupportedError extends KafkaClientError {
-  constructor(feature: string, hint = 'use KAFKA_CLIENT_LIBRARY=kafkajs for this client') {
-    super(
-      'EDA_KAFKA_UNSUPPORTED',
-      `${feature} is not supported with KAFKA_CLIENT_LIBRARY=confluent; ${hint}.`,
-    );
-  }
-}
 
 type Untyped = Record<string, unknown>;
 type AsyncMethod = (...args: unknown[]) => Promise<unknown>;
@@ -72,7 +62,11 @@ export function createConfluentKafka(config: KafkaClientConfig, sink?: KafkaLogS
     consumer: (consumerConfig: ConsumerConfig) => confluentConsumer(kafka, consumerConfig),
     admin: () => kafka.admin() as unknown as Admin,
     logger: () => {
-      throw new KafkaFeatureUnsupportedError('Kafka.logger()', 'pass a logger to createKafkaClient');
+      throw new KafkaFeatureUnsupportedError(
+        'confluent',
+        'Kafka.logger()',
+        'pass a logger to createKafkaClient',
+      );
     },
   };
   return facade as unknown as Kafka;
@@ -99,7 +93,7 @@ function confluentProducer(kafka: ConfluentKafkaInstance, config: ProducerConfig
   // Confluent's default partitioner is murmur2_random, the same as kafkajs's
   // DefaultPartitioner and Java's: keys land on the same partitions either way.
   if (createPartitioner && createPartitioner !== Partitioners.DefaultPartitioner) {
-    throw new KafkaFeatureUnsupportedError('a custom createPartitioner');
+    throw new KafkaFeatureUnsupportedError('confluent', 'a custom createPartitioner');
   }
   const acks = configuredAcks ?? -1;
   const inner = kafka.producer({
@@ -113,12 +107,17 @@ function confluentProducer(kafka: ConfluentKafkaInstance, config: ProducerConfig
     const { acks: sendAcks, timeout, compression, ...plain } = record as Untyped;
     if (sendAcks !== undefined && sendAcks !== acks) {
       throw new KafkaFeatureUnsupportedError(
+        'confluent',
         `send with acks=${String(sendAcks)} on a producer built with acks=${acks}`,
         'set acks when creating the producer',
       );
     }
     if (timeout !== undefined || compression !== undefined) {
-      throw new KafkaFeatureUnsupportedError('per-send timeout or compression', 'set them on the producer');
+      throw new KafkaFeatureUnsupportedError(
+        'confluent',
+        'per-send timeout or compression',
+        'set them on the producer',
+      );
     }
     return plain as T;
   };
@@ -126,7 +125,7 @@ function confluentProducer(kafka: ConfluentKafkaInstance, config: ProducerConfig
     events: PRODUCER_EVENTS,
     on(event: string, listener: (event: unknown) => void) {
       if (!Object.values(PRODUCER_EVENTS).includes(event as never)) {
-        throw new KafkaFeatureUnsupportedError(`the producer event ${event}`);
+        throw new KafkaFeatureUnsupportedError('confluent', `the producer event ${event}`);
       }
       const wrapped = () => listener({ id: 0, type: event, timestamp: Date.now(), payload: null });
       emitter.on(event, wrapped);
@@ -145,7 +144,7 @@ function confluentProducer(kafka: ConfluentKafkaInstance, config: ProducerConfig
     transaction: () => call('transaction'),
     isIdempotent: () => config.idempotent === true,
     logger: () => {
-      throw new KafkaFeatureUnsupportedError('Producer.logger()');
+      throw new KafkaFeatureUnsupportedError('confluent', 'Producer.logger()');
     },
   };
   return producer as unknown as Producer;
@@ -169,7 +168,7 @@ interface CreationOptions {
  */
 function confluentConsumer(kafka: ConfluentKafkaInstance, config: ConsumerConfig): Consumer {
   if (config.partitionAssigners) {
-    throw new KafkaFeatureUnsupportedError('custom partitionAssigners');
+    throw new KafkaFeatureUnsupportedError('confluent', 'custom partitionAssigners');
   }
   let inner: Record<string, AsyncMethod> | undefined;
   let creation: CreationOptions = { fromBeginning: false, autoCommit: true };
@@ -218,7 +217,7 @@ function confluentConsumer(kafka: ConfluentKafkaInstance, config: ConsumerConfig
     // kafkajs's event names, so code that subscribes fails naming the event.
     events: CONSUMER_EVENTS,
     on(event: string) {
-      throw new KafkaFeatureUnsupportedError(`the consumer event ${event}`);
+      throw new KafkaFeatureUnsupportedError('confluent', `the consumer event ${event}`);
     },
   };
   return consumer as unknown as Consumer;
