@@ -4,10 +4,12 @@
  *
  *   produce   ours (AvroSerde encode + kafkajs idempotent, acks=all)
  *             ours on Confluent's client (same code, KAFKA_CLIENT_LIBRARY=confluent)
+ *             ours on @platformatic/kafka (same code, KAFKA_CLIENT_LIBRARY=platformatic)
  *             raw kafkajs (the same pre-encoded bytes, same producer settings)
  *             kafka-producer-perf-test (Java client, acks=all, idempotent)
  *   consume   ours (kafkajs eachBatch + AvroSerde.decodeSync)
  *             ours on Confluent's client
+ *             ours on @platformatic/kafka
  *             raw kafkajs eachBatch (bytes only)
  *             kafka-consumer-perf-test (Java client)
  *
@@ -26,8 +28,9 @@
  * SCHEMA_REGISTRY_URL.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Kafka, logLevel, Message, Producer } from 'kafkajs';
 import {
   AvroSerde,
@@ -64,6 +67,13 @@ const BATCH = 1000;
 const PRODUCE_WINDOW_MS = 5000;
 const CONSUME_WINDOW_MS = 500;
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+
+/** The installed @platformatic/kafka's version, for the report (its package.json is not among its exports). */
+const PLATFORMATIC_CLIENT_VERSION = (() => {
+  const entry = require.resolve('@platformatic/kafka');
+  const manifest = readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8');
+  return (JSON.parse(manifest) as { version: string }).version;
+})();
 
 function transaction(i: number): ItemTransaction {
   return {
@@ -171,12 +181,15 @@ async function main(): Promise<void> {
   const kafka = new Kafka({ clientId: 'eda-bench', brokers, logLevel: logLevel.ERROR });
   const admin = kafka.admin();
   await admin.connect();
-  const topics = ['ours', 'raw', 'java', 'warmup', 'confluent'].map((k) => `bench.${k}.${randomUUID()}`);
+  const topics = ['ours', 'raw', 'java', 'warmup', 'confluent', 'platformatic'].map(
+    (k) => `bench.${k}.${randomUUID()}`,
+  );
   await admin.createTopics({
     waitForLeaders: true,
     topics: topics.map((topic) => ({ topic, numPartitions: 6, replicationFactor: 1 })),
   });
-  const [oursTopic, rawTopic, javaTopic, warmupTopic, confluentTopic] = topics as [
+  const [oursTopic, rawTopic, javaTopic, warmupTopic, confluentTopic, platformaticTopic] = topics as [
+    string,
     string,
     string,
     string,
@@ -197,6 +210,13 @@ async function main(): Promise<void> {
       return undefined;
     }
   })();
+  // Our factories on @platformatic/kafka (a dependency: always there).
+  const platformatic = createKafkaClient(
+    kafkaConfigFromEnv(
+      { KAFKA_BROKERS: brokers.join(','), KAFKA_CLIENT_LIBRARY: 'platformatic' },
+      'eda-bench-platformatic',
+    ),
+  );
 
   try {
     const serde = new AvroSerde<ItemTransaction>({
@@ -247,6 +267,20 @@ async function main(): Promise<void> {
       confluentProduce = await produceAll(confluentProducer, confluentTopic, oursBatch(confluentTopic));
       await confluentProducer.disconnect();
     }
+    const platformaticProducer = createIdempotentProducer(platformatic);
+    await platformaticProducer.connect();
+    for (let i = 0; i < 5; i++)
+      await platformaticProducer.send({
+        topic: warmupTopic,
+        acks: -1,
+        messages: await oursBatch(warmupTopic)(i * BATCH),
+      });
+    const platformaticProduce = await produceAll(
+      platformaticProducer,
+      platformaticTopic,
+      oursBatch(platformaticTopic),
+    );
+    await platformaticProducer.disconnect();
     const produce = {
       ours: await produceAll(producer, oursTopic, async (from) =>
         Promise.all(
@@ -276,6 +310,7 @@ async function main(): Promise<void> {
       for (const v of values) if (serde.decodeSync(v).quantity > 0) decoded++;
     };
     const confluentConsume = confluent ? await consumeAll(confluent, rawTopic, decodeAll) : undefined;
+    const platformaticConsume = await consumeAll(platformatic, rawTopic, decodeAll);
     const consume = {
       ours: await consumeAll(kafka, rawTopic, decodeAll),
       raw: await consumeAll(kafka, rawTopic, () => undefined),
@@ -286,7 +321,7 @@ async function main(): Promise<void> {
         windowMs: CONSUME_WINDOW_MS,
       }),
     };
-    const expected = confluent ? 2 * RECORDS : RECORDS;
+    const expected = (confluent ? 3 : 2) * RECORDS;
     if (decoded < expected) throw new Error(`decoded ${decoded} of ${expected} records`);
 
     const loadAtEnd = loadavg()[0]?.toFixed(2) ?? 'unknown';
@@ -300,6 +335,8 @@ async function main(): Promise<void> {
     const windows = (f: PerfFigures) => f.windows.map(fmt).join(', ');
     const cp = confluentProduce;
     const cc = confluentConsume;
+    const pp = platformaticProduce;
+    const pc = platformaticConsume;
     const markdown = [
       '## Kafka paths: ours vs raw kafkajs vs Kafka perf tools (tools/bench)',
       '',
@@ -311,6 +348,7 @@ async function main(): Promise<void> {
       `  send ${fmt(JAVA_PRODUCE_RECORDS)} and read ${fmt(JAVA_CONSUME_RECORDS)} (of the producer tool's topic) so that they run well past their first window;`,
       `  kafkajs sends batches of ${BATCH} and awaits each; Kafka's tools run with their defaults plus linger.ms=5, batch.size=64 KiB. One run, contenders back to back.`,
       "- Confluent's client runs with the facade's settings (idempotent, acks=all) and librdkafka's defaults (linger.ms=5, eachBatch of at most 32 messages); the same `produceAll`/`consumeAll` code drives it through `createKafkaClient`.",
+      `- @platformatic/kafka (${PLATFORMATIC_CLIENT_VERSION}) runs with the facade's settings (idempotent, acks=all, kafkajs's fetch sizes; eachBatch is what the stream has buffered, per partition), driven by the same code.`,
       `- Load average (1 min): ${loadAtStart} when the run started, ${loadAtEnd} when it ended, on ${cpus().length} cores shared with other work.`,
       '',
       '**Steady state** leaves out the start (JVM JIT, connections, the group join), as the Java tools report it while',
@@ -329,6 +367,7 @@ async function main(): Promise<void> {
       cp !== undefined && cc !== undefined
         ? row(`ours on Confluent's client (${CONFLUENT_CLIENT_VERSION}, librdkafka)`, cp, cc)
         : `| ours on Confluent's client | not built here (tools/kafka/install-confluent-client.sh) | | | |`,
+      row(`ours on @platformatic/kafka (${PLATFORMATIC_CLIENT_VERSION})`, pp, pc),
       row('raw kafkajs, same bytes', produce.raw, consume.raw),
       row('Kafka perf tools (Java client)', produce.java, consume.java),
       '',
@@ -342,6 +381,8 @@ async function main(): Promise<void> {
             ratioRow('ours on Confluent / Kafka perf tools', [cp, produce.java], [cc, consume.java]),
           ]
         : []),
+      ratioRow('ours on @platformatic/kafka / ours on kafkajs', [pp, produce.ours], [pc, consume.ours]),
+      ratioRow('ours on @platformatic/kafka / Kafka perf tools', [pp, produce.java], [pc, consume.java]),
       ratioRow('raw kafkajs / Kafka perf tools', [produce.raw, produce.java], [consume.raw, consume.java]),
       '',
       'Windows (records/s, in order), for the spread:',
