@@ -97,6 +97,60 @@ async function consumeAll(kafka: Kafka, topic: string, groupId: string, count: n
   return seen;
 }
 
+/** Records of the volume test: enough for a fetch to overrun the stream's buffer many times over. */
+const VOLUME = 200_000;
+const VOLUME_CHUNK = 10_000;
+const VOLUME_TIMEOUT_MS = 20_000;
+
+/**
+ * Reads `topic` from the beginning in a fresh group until every partition's high watermark is
+ * reached, counting how often each offset arrived; returns the counts by partition.
+ */
+async function countAll(
+  kafka: Kafka,
+  topic: string,
+  highWatermarks: Map<number, number>,
+  mode: 'eachBatch' | 'eachMessage',
+): Promise<Map<number, Uint32Array>> {
+  const counts = new Map([...highWatermarks].map(([p, high]) => [p, new Uint32Array(high)]));
+  const expected = [...highWatermarks.values()].reduce((a, b) => a + b, 0);
+  let total = 0;
+  const count = (partition: number, offset: string) => {
+    const perOffset = counts.get(partition);
+    const at = Number(offset);
+    if (!perOffset || at >= perOffset.length) throw new Error(`unexpected ${partition}@${offset}`);
+    perOffset[at] = (perOffset[at] ?? 0) + 1;
+    total++;
+  };
+  const consumer = createConsumer(kafka, uniqueName(`libs-volume-${mode}`), {
+    maxWaitTimeInMs: 100,
+    maxBytes: 10 * 1024 * 1024,
+  });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run(
+      mode === 'eachBatch'
+        ? {
+            eachBatch: async ({ batch }) => {
+              for (const m of batch.messages) count(batch.partition, m.offset);
+            },
+          }
+        : { eachMessage: async ({ partition, message }) => count(partition, message.offset) },
+    );
+    await waitFor(
+      `${expected} records through ${mode}`,
+      () => (total >= expected ? true : undefined),
+      VOLUME_TIMEOUT_MS,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message} (${total} arrived)`);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return counts;
+}
+
 describe.each(libraries)('client library %s against the real broker', (library) => {
   const context = new KafkaTestContext(`libs-${library}`);
   const kafka = clientFor(library);
@@ -135,6 +189,39 @@ describe.each(libraries)('client library %s against the real broker', (library) 
       expect(sent).toEqual([...sent].sort((a, b) => a - b));
     }
   });
+
+  it(`reads ${VOLUME} records through eachBatch and eachMessage, each exactly once`, async () => {
+    const topic = await context.createTopic(`libs-volume-${library}`, { partitions: 6 });
+    const producer = createIdempotentProducer(kafka);
+    await producer.connect();
+    for (let from = 0; from < VOLUME; from += VOLUME_CHUNK) {
+      await producer.sendBatch({
+        acks: ACKS_ALL,
+        topicMessages: [
+          {
+            topic,
+            messages: Array.from({ length: VOLUME_CHUNK }, (_, i) => ({
+              key: `sku-${(from + i) % 997}`,
+              value: `v${from + i}`.padEnd(60, '.'),
+            })),
+          },
+        ],
+      });
+    }
+    await producer.disconnect();
+    const offsets = await context.admin.fetchTopicOffsets(topic);
+    const highWatermarks = new Map(offsets.map((o) => [o.partition, Number(o.high)]));
+    expect([...highWatermarks.values()].reduce((a, b) => a + b, 0)).toBe(VOLUME);
+    expect([...highWatermarks.values()].filter((high) => high > 0)).toHaveLength(6);
+
+    for (const mode of ['eachBatch', 'eachMessage'] as const) {
+      const counts = await countAll(kafka, topic, highWatermarks, mode);
+      for (const [partition, perOffset] of counts) {
+        const notOnce = perOffset.findIndex((n) => n !== 1);
+        expect({ mode, partition, notOnce }).toEqual({ mode, partition, notOnce: -1 });
+      }
+    }
+  }, 90_000);
 
   it('resumes a group from its committed offsets', async () => {
     const topic = await context.createTopic(`libs-resume-${library}`, { partitions: 1 });

@@ -69,12 +69,17 @@ export class StreamRunner {
   private resolvedSinceCommit = 0;
   private lastCommit = Date.now();
   private readonly done: Promise<void>;
+  /** Settles the pending {@link nextData}, if the loop waits in one. */
+  private wake: (() => void) | undefined;
+  private readonly onReadable = () => this.wake?.();
 
   constructor(
     private readonly stream: RecordStream,
     private readonly run: ConsumerRunConfig,
     private readonly options: StreamRunnerOptions,
   ) {
+    // Listening for 'readable' for as long as the runner reads, not only while it waits: see nextData.
+    stream.on('readable', this.onReadable);
     this.done = this.loop().catch((error: unknown) => this.crash(error));
   }
 
@@ -133,7 +138,16 @@ export class StreamRunner {
     return records;
   }
 
-  /** Resolves when the stream has records, has ended, or the runner stops; rejects on a stream error. */
+  /**
+   * Resolves when the stream has records, has ended, or the runner stops; rejects on a stream error.
+   *
+   * The stream's 'readable' listener stays attached between waits (see the constructor). Node sets
+   * `readableFlowing` back to null once a stream has no 'readable' listener left, and the
+   * MessagesStream takes null to mean nobody reads: its `_read()` then returns without fetching,
+   * which leaves Node's `reading` flag set, so `_read()` is never called again and consumption
+   * stalls for good once a fetch had filled the buffer past its highWaterMark (when the stream
+   * stops fetching on its own and waits for `_read()`).
+   */
   private nextData(): Promise<void> {
     const { stream } = this;
     if (stream.errored) return Promise.reject(stream.errored);
@@ -143,13 +157,15 @@ export class StreamRunner {
     }
     return new Promise((resolve, reject) => {
       const settle = (error?: Error) => {
-        stream.off('readable', onData).off('end', onData).off('close', onData).off('error', settle);
+        this.wake = undefined;
+        stream.off('end', onData).off('close', onData).off('error', settle);
         this.stopped.signal.removeEventListener('abort', onData);
         if (error) reject(error);
         else resolve();
       };
       const onData = () => settle();
-      stream.once('readable', onData).once('end', onData).once('close', onData).once('error', settle);
+      this.wake = onData;
+      stream.once('end', onData).once('close', onData).once('error', settle);
       this.stopped.signal.addEventListener('abort', onData, { once: true });
     });
   }
