@@ -46,6 +46,18 @@ function context(sent: OutgoingRecord[]): StoreContext {
   };
 }
 
+/** A caching, logged key-value store of JSON totals, initialised; `sent` collects its changelog records. */
+function jsonTotalsStore() {
+  const store = Stores.keyValueStoreBuilder(
+    Stores.inMemoryKeyValueStore('totals'),
+    Serdes.String(),
+    Serdes.Json<Totals>(),
+  ).build();
+  const sent: OutgoingRecord[] = [];
+  store.init(context(sent));
+  return { store, sent };
+}
+
 const decoded = (records: OutgoingRecord[]) =>
   records.map((r) => [
     r.key?.toString('utf8'),
@@ -96,13 +108,7 @@ describe('key-value store with caching', () => {
   });
 
   it('shows held values, deletes included, to range and all (the query path)', () => {
-    const store = Stores.keyValueStoreBuilder(
-      Stores.inMemoryKeyValueStore('totals'),
-      Serdes.String(),
-      Serdes.Json<Totals>(),
-    ).build();
-    const sent: OutgoingRecord[] = [];
-    store.init(context(sent));
+    const { store, sent } = jsonTotalsStore();
     store.put('a', { count: 1 });
     store.put('b', { count: 2 });
     store.flush();
@@ -123,13 +129,7 @@ describe('key-value store with caching', () => {
   });
 
   it('keeps non-ASCII string keys byte-exact', () => {
-    const store = Stores.keyValueStoreBuilder(
-      Stores.inMemoryKeyValueStore('totals'),
-      Serdes.String(),
-      Serdes.Json<Totals>(),
-    ).build();
-    const sent: OutgoingRecord[] = [];
-    store.init(context(sent));
+    const { store, sent } = jsonTotalsStore();
     store.put('café', { count: 1 });
     store.put('cafe', { count: 2 });
     store.flush();
