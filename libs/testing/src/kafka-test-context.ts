@@ -105,4 +105,19 @@ export class KafkaTestContext {
     await this.admin.connect();
     return this.admin;
   }
+
+  /**
+   * Each partition's end offset, asked again until every leader answers: right
+   * after a broker restart ListOffsets gets NOT_LEADER for a while, and a
+   * fault test reading its results then must wait, not fail.
+   */
+  async topicEnds(topic: string, timeoutMs = 60_000): Promise<Map<number, number>> {
+    const admin = await this.connectedAdmin();
+    return waitFor(
+      `the end offsets of ${topic}`,
+      async () => new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)])),
+      timeoutMs,
+      200,
+    );
+  }
 }

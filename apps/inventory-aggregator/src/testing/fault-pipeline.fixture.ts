@@ -234,8 +234,7 @@ export type InputLog = ReadonlyMap<number, readonly ItemTransaction[]>;
 
 /** Reads the input topic to its end. */
 export async function readInputLog(context: KafkaTestContext, topic: string): Promise<InputLog> {
-  const admin = await context.connectedAdmin();
-  const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+  const ends = await context.topicEnds(topic);
   const serde = new AvroSerde<ItemTransaction>({
     registry: createSchemaRegistryClient(registryConfigFromEnv()),
     schema: inventorySchemas.ItemTransaction,
@@ -457,8 +456,7 @@ export async function outputTopicsConverged(
  * Call it once the writers are done.
  */
 export async function committedRecordCount(context: KafkaTestContext, topic: string): Promise<number> {
-  const admin = await context.connectedAdmin();
-  const partitions = (await admin.fetchTopicOffsets(topic)).map((p) => p.partition);
+  const partitions = [...(await context.topicEnds(topic)).keys()];
   const producer = await context.producer();
   const sentinel = `sentinel-${Date.now()}`;
   await producer.send({
