@@ -30,34 +30,8 @@ export function avroStreamsSerde<T>(avro: AvroSerde<T>): Serde<T> {
   };
 }
 
-/** The first byte of a JSON object: how a repartition record written before the Avro format starts. */
-const JSON_OBJECT_START = 0x7b;
-
 /**
- * The repartition topic's serde: Confluent-framed Avro under the input topic's
- * subject and registry id (the topic is private, so it needs no subject of its
- * own, and ACLs and the registry see nothing new). Avro decodes in about half
- * the time of `JSON.parse`, and this topic carries every input record once more.
- *
- * Upgrades: before this serde the topic carried JSON. A record still in flight
- * from an older instance starts with `{` where Avro's framing starts with its
- * 0x00 magic byte, so it is read as JSON, not sent to the dead-letter topic.
- */
-export function repartitionSerde(
-  avro: AvroSerde<ItemTransaction>,
-  inputTopic: string,
-): Serde<ItemTransaction> {
-  return {
-    serialize: (data) => avro.encodeSync(inputTopic, data),
-    deserialize: (data, topic) =>
-      data[0] === JSON_OBJECT_START
-        ? (JSON.parse(data.toString('utf8')) as ItemTransaction)
-        : avro.decodeSync(data, { topic }),
-  };
-}
-
-/**
- * Creates the serdes and resolves their subjects against the registry
+ * Creates the four serdes and resolves their subjects against the registry
  * (TopicNameStrategy, no auto-registration). Rejects with
  * `SchemaNotRegisteredError` (run `npm run schemas:deploy`) or
  * `RegistryUnavailableError`, so the caller can report and retry.
@@ -82,7 +56,6 @@ export async function prepareInventorySerdes(
   ]);
   return {
     itemTransaction: avroStreamsSerde(tx),
-    repartitionedTransaction: repartitionSerde(tx, topics.items),
     itemInventory: avroStreamsSerde(item),
     storeInventory: avroStreamsSerde(store),
     storeSalesWindow: avroStreamsSerde(sales),

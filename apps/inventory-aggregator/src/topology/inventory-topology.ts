@@ -87,22 +87,15 @@ export interface InventoryTopologyOptions {
 /** Serdes of the public topics (Avro through the registry in the app, anything in tests). */
 export interface InventorySerdes {
   readonly itemTransaction: Serde<ItemTransaction>;
-  /**
-   * The private repartition topic's value serde. The app frames it as the input
-   * topic's Avro (its registry id: no subject of its own) and still reads JSON,
-   * the format before it; JSON when absent.
-   */
-  readonly repartitionedTransaction?: Serde<ItemTransaction>;
   readonly itemInventory: Serde<ItemInventory>;
   readonly storeInventory: Serde<StoreInventory>;
   readonly storeSalesWindow: Serde<StoreSalesWindow>;
 }
 
 /**
- * Builds the topology. The changelogs carry JSON: they are private to this
- * application, so they need no registry subject, and a human can read them
- * with any console consumer. The repartition topic carries every input record
- * once more, so it uses `serdes.repartitionedTransaction` (Avro in the app).
+ * Builds the topology. Internal topics (changelogs, the repartition topic)
+ * carry JSON: they are private to this application, so they need no registry
+ * subject, and a human can read them with any console consumer.
  */
 export function buildInventoryTopology(options: InventoryTopologyOptions, serdes: InventorySerdes): Topology {
   const S = Serdes.String();
@@ -122,12 +115,7 @@ export function buildInventoryTopology(options: InventoryTopologyOptions, serdes
     );
 
   transactions
-    .groupBy(
-      (_storeId, tx) => tx.sku,
-      Grouped.with(S, serdes.repartitionedTransaction ?? Serdes.Json<ItemTransaction>()).withName(
-        ITEMS_BY_SKU,
-      ),
-    )
+    .groupBy((_storeId, tx) => tx.sku, Grouped.with(S, Serdes.Json<ItemTransaction>()).withName(ITEMS_BY_SKU))
     .aggregate(
       () => NO_ITEM_STOCK,
       (_sku, tx, stock) => addToItemStock(stock, tx),
