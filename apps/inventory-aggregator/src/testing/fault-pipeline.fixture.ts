@@ -399,15 +399,26 @@ export async function outputTopicsConverged(
   const items = new Map<string, number>();
   const stores = new Map<string, Record<string, number>>();
   const windows = new Map<string, unknown>();
+  // What this reader saw, for the failure message: a key missing from an output topic is either
+  // the aggregator's loss or this reader's (a decode that failed while the registry came back, a
+  // consumer that crashed); the counts per partition and the last error tell them apart.
+  const readPerPartition = new Map<string, number>();
+  const readerErrors: string[] = [];
   const consumer = await context.consumer({ readUncommitted: false });
+  consumer.on(consumer.events.CRASH, ({ payload }) =>
+    readerErrors.push(`reader crashed: ${payload.error.message} (restart: ${payload.restart})`),
+  );
   await consumer.subscribe({ topics: Object.keys(serdes), fromBeginning: true });
   void consumer.run({
     eachMessage: async ({ topic, partition, message }) => {
-      const value = await (serdes[topic] as AvroSerde<unknown>).decode(message.value as Buffer, {
-        topic,
-        partition,
-        offset: message.offset,
-      });
+      const value = await (serdes[topic] as AvroSerde<unknown>)
+        .decode(message.value as Buffer, { topic, partition, offset: message.offset })
+        .catch((err: Error) => {
+          readerErrors.push(`decode ${topic}/${partition}@${message.offset}: ${err.message}`);
+          throw err; // kafkajs retries the record
+        });
+      const at = `${topic}/${partition}`;
+      readPerPartition.set(at, (readPerPartition.get(at) ?? 0) + 1);
       if (topic === topics.itemInventory) items.set(String(message.key), (value as ItemInventory).quantity);
       else if (topic === topics.storeInventory)
         stores.set(String(message.key), (value as StoreInventory).items);
@@ -422,11 +433,15 @@ export async function outputTopicsConverged(
     await waitFor(
       'output topics to carry the expected latest values and windows',
       () => {
-        for (const [sku, want] of workload.expected.items) {
-          if (items.get(sku) === undefined || (!atLeastOnce && items.get(sku) !== want.quantity)) {
-            mismatch = `item.inventory ${sku}: ${items.get(sku)}, want ${want.quantity}`;
-            return undefined;
-          }
+        const wrong = [...workload.expected.items].filter(
+          ([sku, want]) => items.get(sku) === undefined || (!atLeastOnce && items.get(sku) !== want.quantity),
+        );
+        if (wrong.length > 0) {
+          const [sku, want] = wrong[0] as [string, { quantity: number }];
+          mismatch =
+            `item.inventory ${sku}: ${items.get(sku)}, want ${want.quantity} ` +
+            `(${wrong.length} of ${workload.expected.items.size} keys differ)`;
+          return undefined;
         }
         for (const [id, want] of workload.expected.stores) {
           const same = JSON.stringify(sorted(stores.get(id) ?? {})) === JSON.stringify(sorted(want.items));
@@ -443,7 +458,11 @@ export async function outputTopicsConverged(
       500,
     );
   } catch (err) {
-    throw new Error(`${(err as Error).message}; last mismatch: ${mismatch}`);
+    const seen = [...readPerPartition].map(([at, n]) => `${at}=${n}`).join(', ') || 'none';
+    throw new Error(
+      `${(err as Error).message}; last mismatch: ${mismatch}; records read per partition: ${seen}; ` +
+        `reader errors: ${readerErrors.length}${readerErrors.length ? ` (last: ${readerErrors.at(-1)})` : ''}`,
+    );
   } finally {
     await consumer.disconnect();
   }
