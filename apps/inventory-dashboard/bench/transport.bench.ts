@@ -4,9 +4,9 @@
  * Map). Each run uses a fresh group, reads the preloaded topic from the
  * beginning, and is timed from its first record to its last.
  *
- *   npx nx run @eda/inventory-dashboard:bench [-- --records 10000 --write]
+ *   npx nx run @eda/inventory-dashboard:bench [-- --records 200000]
  *
- * `--write` replaces the "Dashboard consumer transport" section of
+ * The target passes `--write`, which replaces the "Dashboard consumer transport" section of
  * docs/benchmarks.md (appending it the first time).
  */
 import 'reflect-metadata';
