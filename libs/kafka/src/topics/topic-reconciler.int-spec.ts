@@ -1,5 +1,5 @@
 import { ConfigResourceTypes } from 'kafkajs';
-import { KafkaTestContext, uniqueName } from '@eda/testing';
+import { KafkaTestContext, uniqueName, waitFor } from '@eda/testing';
 import { TopicDeclaration } from './topic-catalog';
 import { reconcileTopics } from './topic-reconciler';
 
@@ -53,13 +53,24 @@ describe('reconcileTopics against the broker', () => {
         },
       ],
     });
+    // A config change reaches the broker's view after the controller committed it (KRaft metadata
+    // log), so a describe right after the alter may still show the old value: wait for the drift
+    // to be visible before reconciling, and for the repair to be visible after it (a rehearsal
+    // under load read 'delete' right after the reconciler had set 'compact').
+    await waitFor('the drift to be visible', async () =>
+      (await topicConfig())['cleanup.policy'] === 'delete' ? true : undefined,
+    );
     const [result] = await reconcileTopics(ctx.admin, [{ ...declared, partitions: 4 }]);
     expect(result?.action).toBe('updated');
     expect(result?.changes).toEqual(
       expect.arrayContaining(['partitions 2 -> 4', 'cleanup.policy delete -> compact']),
     );
-    const metadata = await ctx.admin.fetchTopicMetadata({ topics: [name] });
-    expect(metadata.topics[0]?.partitions).toHaveLength(4);
-    expect((await topicConfig())['cleanup.policy']).toBe('compact');
+    await waitFor('4 partitions and cleanup.policy compact', async () => {
+      const metadata = await ctx.admin.fetchTopicMetadata({ topics: [name] });
+      const config = await topicConfig();
+      return metadata.topics[0]?.partitions.length === 4 && config['cleanup.policy'] === 'compact'
+        ? true
+        : undefined;
+    });
   });
 });
