@@ -92,6 +92,15 @@ describe('KafkaStreams start-up checks on the real broker', () => {
         },
       ],
     });
+    // The broker answers DescribeConfigs from its metadata view, which follows the controller's
+    // commit of the change: wait until it shows, as the start-up check reads it the same way.
+    await waitFor('cleanup.policy=compact to be visible', async () => {
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: changelog, configNames: ['cleanup.policy'] }],
+      });
+      return described.resources[0]?.configEntries[0]?.configValue === 'compact' ? true : undefined;
+    });
     const streams = new KafkaStreams(topology(), config(appId, false));
     try {
       await streams.start();
